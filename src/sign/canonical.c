@@ -79,8 +79,8 @@ char *sbuf_take(struct sbuf *b)
 {
 	char *p = NULL;
 	if (!b->failed) {
-		if (!b->p)
-			sbuf_reserve(b, 0);
+		if (!b->p && sbuf_reserve(b, 0))
+			b->p[0] = '\0';
 		if (!b->failed) {
 			p = b->p;
 			b->p = NULL;

@@ -1,0 +1,174 @@
+"""DESIGN §2: every path is readable; site-only files; ENOENT; read-only."""
+
+import errno
+import os
+import time
+import unittest
+
+import datasets
+import harness
+from harness import MountedCase
+
+INTL_ONLY = ["account/expenditure-quota.json", "invoices/invoices.json", "invoices/invoices.csv"]
+MONTH_FILES = ["summary", "resources", "daily", "records"]
+
+
+def both(stem):
+    return [stem + ".json", stem + ".csv"]
+
+
+FIXED = (["README.txt", "account/balance"] + both("account/balances")
+         + both("products/service-types") + both("products/resource-types")
+         + both("products/usage-types") + both("products/measure-units")
+         + both("products/conversions") + both("coupons/coupons")
+         + both("packages/packages") + both("packages/usage") + ["bills/months.csv"]
+         + both("orders/orders") + both("subscriptions/subscriptions")
+         + both("eps/projects") + ["eps/quota.json", ".bssfs/stats.json", ".bssfs/config.json",
+                                   ".bssfs/refresh"])
+
+
+def shift_month(month, delta):
+    y, m = int(month[:4]), int(month[5:7])
+    i = y * 12 + m - 1 + delta
+    return "%04d-%02d" % (i // 12, i % 12 + 1)
+
+
+class TreeBase:
+    def test_fixed_paths_exist(self):
+        for rel in FIXED:
+            with self.subTest(rel):
+                self.assertTrue(os.path.isfile(self.mnt.path(rel)), rel)
+
+    def test_walk_reads_every_file(self):
+        files = self.mnt.files()
+        self.assertGreater(len(files), 20)
+        for rel in files:
+            if rel == ".bssfs/refresh":
+                continue
+            with self.subTest(rel):
+                data = self.mnt.read(rel)
+                st = os.stat(self.mnt.path(rel))
+                if rel.endswith((".json", ".csv")) or rel in ("README.txt", "account/balance"):
+                    self.assertGreater(len(data), 0, "%s is empty" % rel)
+                if not rel.startswith(".bssfs/"):
+                    self.assertEqual(st.st_size, len(data), "%s: st_size != bytes read" % rel)
+
+    def test_months_window(self):
+        months = self.mnt.months()
+        self.assertEqual(months[-1], harness.current_month())
+        self.assertEqual(len(months), 18, months)
+        for a, b in zip(months, months[1:]):
+            self.assertEqual(shift_month(a, 1), b, "months not contiguous: %r" % months)
+        for m in months:
+            for stem in MONTH_FILES:
+                for ext in (".json", ".csv"):
+                    self.assertTrue(os.path.isfile(self.mnt.path("bills/%s/%s%s" % (m, stem, ext))))
+
+    def test_month_outside_window_in_reach(self):
+        m = shift_month(harness.current_month(), -30)
+        self.assertNotIn(m, os.listdir(self.mnt.path("bills")))
+        self.assertTrue(os.path.isdir(self.mnt.path("bills/" + m)), "bills/%s lookup" % m)
+
+    def assertENOENT(self, rel):
+        with self.assertRaises(OSError, msg=rel) as cm:
+            os.stat(self.mnt.path(rel))
+        self.assertEqual(cm.exception.errno, errno.ENOENT, "%s: %s" % (rel, cm.exception))
+
+    def test_enoent(self):
+        cur = harness.current_month()
+        y = int(cur[:4])
+        for rel in ["bills/%d-13" % y, "bills/%d-00" % y, "bills/latest", "bills/" + shift_month(cur, 1),
+                    "bills/%d-01" % (y + 1), "bills/" + shift_month(cur, -36), "bills/2026-1",
+                    "nope", "bills/%s/nope.csv" % cur, "account/nope.json", "products/nope",
+                    "orders/no-such-order", "eps/no-such-project", ".bssfs/nope",
+                    "README.txt/x"]:
+            with self.subTest(rel):
+                if rel == "README.txt/x":
+                    with self.assertRaises(OSError) as cm:
+                        os.stat(self.mnt.path(rel))
+                    self.assertIn(cm.exception.errno, (errno.ENOENT, errno.ENOTDIR))
+                else:
+                    self.assertENOENT(rel)
+
+    def test_list_dirs_match_api(self):
+        types, _ = self.api.fetch_all("ListServiceTypes")
+        codes = sorted(r["service_type_code"] for r in types["service_types"])
+        self.assertEqual(sorted(os.listdir(self.mnt.path("products/services"))), codes)
+        orders, _ = self.api.fetch_all("ListCustomerOrders")
+        ids = sorted(r["order_id"] for r in orders["order_infos"])
+        got = sorted(n for n in os.listdir(self.mnt.path("orders")) if not n.startswith("orders."))
+        self.assertEqual(got, ids)
+        eps, _ = self.api.fetch_all("ListEnterpriseProject")
+        ids = sorted(r["id"] for r in eps["enterprise_projects"])
+        got = sorted(n for n in os.listdir(self.mnt.path("eps"))
+                     if n not in ("projects.json", "projects.csv", "quota.json"))
+        self.assertEqual(got, ids)
+
+    def test_writes_refused(self):
+        targets = ["README.txt", "account/balances.json", "bills/%s/summary.csv" % self.mnt.months()[0],
+                   "orders/orders.json", ".bssfs/stats.json", ".bssfs/config.json"]
+        for rel in targets:
+            with self.subTest(rel):
+                with self.assertRaises(OSError) as cm:
+                    with open(self.mnt.path(rel), "r+b") as f:
+                        f.write(b"x")
+                self.assertIn(cm.exception.errno, (errno.EROFS, errno.EACCES, errno.EPERM), rel)
+        for rel in ["newfile", "bills/newfile", "account/x.json"]:
+            with self.subTest("create " + rel):
+                with self.assertRaises(OSError) as cm:
+                    open(self.mnt.path(rel), "wb").close()
+                self.assertIn(cm.exception.errno, (errno.EROFS, errno.EACCES), rel)
+        for fn, rel in [(os.mkdir, "newdir"), (os.unlink, "README.txt"),
+                        (os.rmdir, "bills"), (lambda p: os.truncate(p, 0), "account/balances.csv")]:
+            with self.subTest("%s %s" % (getattr(fn, "__name__", "op"), rel)):
+                with self.assertRaises(OSError) as cm:
+                    fn(self.mnt.path(rel))
+                self.assertIn(cm.exception.errno, (errno.EROFS, errno.EACCES, errno.EPERM), rel)
+
+    def test_control_files(self):
+        import json
+        stats = json.loads(self.mnt.read(".bssfs/stats.json"))
+        self.assertIsInstance(stats, dict)
+        cfg = json.loads(self.mnt.read(".bssfs/config.json"))
+        self.assertIsInstance(cfg, dict)
+        blob = self.mnt.read(".bssfs/config.json").decode("utf-8", "replace")
+        self.assertNotIn(harness.SK, blob)
+
+
+@harness.require_binaries
+class TreeIntl(TreeBase, MountedCase):
+    SITE = "intl"
+
+    def test_site_files(self):
+        for rel in INTL_ONLY:
+            self.assertTrue(os.path.isfile(self.mnt.path(rel)), rel)
+        m = self.mnt.months()[0]
+        for ext in (".json", ".csv"):
+            self.assertENOENT("bills/%s/fee-records%s" % (m, ext))
+            self.assertNotIn("fee-records" + ext, os.listdir(self.mnt.path("bills/" + m)))
+
+
+@harness.require_binaries
+class TreeCn(TreeBase, MountedCase):
+    SITE = "cn"
+
+    def test_site_files(self):
+        for rel in INTL_ONLY:
+            self.assertENOENT(rel)
+        for m in self.mnt.months():
+            for ext in (".json", ".csv"):
+                self.assertTrue(os.path.isfile(self.mnt.path("bills/%s/fee-records%s" % (m, ext))))
+
+
+@harness.require_binaries
+class TreeMonthsOption(MountedCase):
+    MOUNT_OPTS = {"months": 3}
+
+    def test_months_option(self):
+        months = self.mnt.months()
+        self.assertEqual(len(months), 3, months)
+        self.assertEqual(months[-1], harness.current_month())
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -19,12 +19,17 @@ enum bss_render_format { BSS_RENDER_JSON, BSS_RENDER_CSV };
 
 struct bss_render_opts {
 	bool csv_unix; /* LF line ends and no byte-order mark */
+	/* Added by render: when non-NULL, the top-level array of the answer
+	 * to render instead of op->records_key (its schema is looked up in
+	 * op->response; no total is rewritten). NULL: op->records_key. */
+	const char *records_key;
 };
 
 struct bss_renderer;
 
-/* Renders the answers of `op` to out (borrowed). records_key overrides
- * op->records_key when non-NULL (e.g. a nested array). NULL on ENOMEM. */
+/* Renders the answers of `op` to out (borrowed). opts may be NULL;
+ * opts->records_key overrides op->records_key when non-NULL (e.g. another
+ * array of the answer). NULL on ENOMEM or an unknown records_key. */
 struct bss_renderer *bss_render_new(const struct bss_op *op, enum bss_render_format fmt,
 				    const struct bss_render_opts *opts, FILE *out);
 /* Adds one page (the whole answer). 0 or -errno (-EIO on write error,

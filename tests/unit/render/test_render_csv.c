@@ -1,0 +1,2 @@
+#include "render_test_util.h"
+int main(void) { return 0; }

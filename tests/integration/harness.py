@@ -4,6 +4,8 @@ Environment:
   BSSFS_BUILD_DIR     where bssfs and bss-emulator are (default /work/main/build)
   BSSFS_SHARED_DIR    the shared contract folder (default /work/main/../shared)
   BSSFS_EMU_LATENCY   e.g. "20-50": pass --latency-ms to every emulator
+  BSSFS_EMU_FAULTS    e.g. "503=0.05,429=0.05": pass --faults to the emulators
+                      of mounted test classes (the client must retry through them)
   BSSFS_SKIP_HUGE=1   skip tests marked huge
   BSSFS_KEEP_LOGS=1   keep temp dirs (logs) after the run
 
@@ -13,6 +15,7 @@ a crashing test never leaves a mount behind.
 
 import atexit
 import decimal
+import http.client
 import json
 import os
 import secrets
@@ -140,7 +143,8 @@ def total_field(op_name):
 
 class Emulator:
     def __init__(self, site="intl", scale="tiny", seed=1, records_per_month=None,
-                 extra_args=(), latency=None, ak=AK, sk=SK, domain_id=DOMAIN_ID):
+                 extra_args=(), latency=None, faults=None, ak=AK, sk=SK,
+                 domain_id=DOMAIN_ID):
         self.site = site
         self.ak, self.sk, self.domain_id = ak, sk, domain_id
         self.dir = mkdtemp("emu")
@@ -158,6 +162,8 @@ class Emulator:
             self.args += ["--records-per-month", str(records_per_month)]
         if latency:
             self.args += ["--latency-ms", str(latency)]
+        if faults:
+            self.args += ["--faults", faults]
         self.args += list(extra_args)
         self.proc = None
         self.port = None
@@ -262,17 +268,28 @@ class ApiClient:
         headers = {"Content-Type": "application/json", "X-Domain-Id": self.domain_id}
         if body is not None:
             data = json.dumps(body, separators=(",", ":")).encode()
-        headers, _ = hwsign.sign(method, url, headers, data, self.ak, self.sk)
-        req = urllib.request.Request(url, data=data if body is not None else None,
-                                     method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as r:
-                txt = r.read()
-        except urllib.error.HTTPError as e:
-            raise ApiError(e.code, e.read().decode("utf-8", "replace"))
-        if not txt.strip():
-            return {}
-        return json.loads(txt, parse_float=decimal.Decimal, parse_int=decimal.Decimal)
+        last = None
+        for attempt in range(10):
+            if attempt:
+                time.sleep(min(0.1 * 2 ** attempt, 2.0))
+            signed, _ = hwsign.sign(method, url, headers, data, self.ak, self.sk)
+            req = urllib.request.Request(url, data=data if body is not None else None,
+                                         method=method, headers=signed)
+            try:
+                with urllib.request.urlopen(req, timeout=timeout) as r:
+                    txt = r.read()
+                if not txt.strip():
+                    return {}
+                return json.loads(txt, parse_float=decimal.Decimal,
+                                  parse_int=decimal.Decimal)
+            except urllib.error.HTTPError as e:
+                last = ApiError(e.code, e.read().decode("utf-8", "replace"))
+                if e.code != 429 and e.code < 500:
+                    raise last
+            except (OSError, ValueError, http.client.HTTPException) as e:
+                # dropped connections, truncated or malformed bodies (faults)
+                last = e
+        raise last
 
     def op(self, name, path_params=None, query=None, body=None):
         op = api_ops()[name]
@@ -517,7 +534,8 @@ class MountedCase(unittest.TestCase):
         try:
             cls.emu = Emulator(site=cls.SITE, scale=cls.SCALE, seed=cls.SEED,
                                records_per_month=cls.RECORDS_PER_MONTH,
-                               extra_args=cls.EMU_ARGS).start()
+                               extra_args=cls.EMU_ARGS,
+                               faults=os.environ.get("BSSFS_EMU_FAULTS") or None).start()
             cls.api = cls.emu.api()
             if cls.MOUNT:
                 cls.mnt = Mount(cls.emu, dict(cls.MOUNT_OPTS)).start()

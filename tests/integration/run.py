@@ -5,7 +5,8 @@
 
 --latency   run with BSSFS_EMU_LATENCY (default 20-50 ms) set
 --twice     run the suite plain, then again with emulator latency
-Env: BSSFS_BUILD_DIR, BSSFS_SKIP_HUGE=1, BSSFS_EMU_LATENCY, BSSFS_KEEP_LOGS=1.
+Env: BSSFS_BUILD_DIR, BSSFS_SKIP_HUGE=1, BSSFS_EMU_LATENCY, BSSFS_EMU_FAULTS,
+BSSFS_KEEP_LOGS=1.
 Ends with the line "integration: N passed, N failed, N skipped".
 """
 

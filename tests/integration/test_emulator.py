@@ -1,0 +1,87 @@
+"""The emulator's own contract as the suite relies on it (DESIGN §7): port
+file, control API, signature checks, rate limits, latency."""
+
+import json
+import time
+import unittest
+import urllib.request
+
+import harness
+from harness import ApiError, Emulator
+
+
+@harness.require_binaries
+class EmulatorContract(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Emulator(scale="tiny").start()
+        cls.api = cls.emu.api()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emu.stop()
+
+    def test_stats_shape(self):
+        self.api.op("ListServiceTypes", query={"offset": 0, "limit": 10})
+        s = self.emu.stats()
+        for k in ("requests", "requests_total", "signature_failures", "throttled",
+                  "faults_injected", "payments", "state_changes"):
+            self.assertIn(k, s)
+        self.assertGreaterEqual(s["requests"].get("ListServiceTypes", 0), 1)
+
+    def test_bad_signature_401(self):
+        bad = harness.ApiClient(self.emu.url, harness.AK, "not-the-secret", harness.DOMAIN_ID)
+        f0 = self.emu.stats()["signature_failures"]
+        with self.assertRaises(ApiError) as cm:
+            bad.op("ListServiceTypes")
+        self.assertEqual(cm.exception.status, 401)
+        self.assertIn("APIGW.0301", cm.exception.body)
+        self.assertGreater(self.emu.stats()["signature_failures"], f0)
+        # lockout is after 5 consecutive failures: a good request still works
+        self.api.op("ListServiceTypes")
+
+    def test_unsigned_401(self):
+        req = urllib.request.Request(self.emu.url + "/v2/products/service-types")
+        with self.assertRaises(urllib.error.HTTPError) as cm:
+            urllib.request.urlopen(req, timeout=10)
+        self.assertEqual(cm.exception.code, 401)
+
+    def test_latency_control(self):
+        self.emu.set_latency("200")
+        try:
+            t0 = time.monotonic()
+            self.api.op("ListMeasureUnits")
+            self.assertGreaterEqual(time.monotonic() - t0, 0.18)
+        finally:
+            self.emu.set_latency("0")
+
+    def test_rate_limit_429(self):
+        e = Emulator(scale="tiny", extra_args=("--rps", "2")).start()
+        try:
+            raw = harness.ApiClient(e.url, harness.AK, harness.SK, harness.DOMAIN_ID)
+            import hwsign
+            codes = []
+            for _ in range(10):
+                h, _ = hwsign.sign("GET", e.url + "/v2/bases/measurements",
+                                   {"Content-Type": "application/json"}, b"", harness.AK, harness.SK)
+                try:
+                    urllib.request.urlopen(urllib.request.Request(
+                        e.url + "/v2/bases/measurements", headers=h), timeout=10).read()
+                    codes.append(200)
+                except urllib.error.HTTPError as x:
+                    codes.append(x.code)
+                    if x.code == 429:
+                        self.assertIn("APIG.0308", x.read().decode())
+            self.assertIn(429, codes)
+            self.assertGreater(e.stats()["throttled"], 0)
+        finally:
+            e.stop()
+
+    def test_reset(self):
+        self.api.op("ListMeasureUnits")
+        self.emu.reset()
+        self.assertEqual(self.emu.stats()["requests_total"], 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -87,6 +87,13 @@ int bss_render_page(struct bss_renderer *r, json_object *page)
 		if (json_object_object_get_ex(page, r->records_key, &arr) && arr &&
 		    !json_object_is_type(arr, json_type_array))
 			return -EINVAL;
+		/* A CSV row needs an object; checked before anything is
+		 * written so that a rejected page leaves no trace. */
+		size_t n = arr && r->fmt == BSS_RENDER_CSV ? json_object_array_length(arr) : 0;
+		for (size_t i = 0; i < n; i++)
+			if (!json_object_is_type(json_object_array_get_idx(arr, i),
+						 json_type_object))
+				return -EINVAL;
 	} else if (r->pages > 0) {
 		/* An answer without a record array has one page only. */
 		return -EINVAL;

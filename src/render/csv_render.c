@@ -248,11 +248,10 @@ static int write_row(struct bss_renderer *r, json_object *rec, struct cellbuf *b
 int render_csv_page(struct bss_renderer *r, json_object *page)
 {
 	json_object *arr = NULL;
-	if (r->records_key) {
-		/* bss_render_page checked the array and its records. */
+	/* bss_render_page checked the array and its records. */
+	if (r->records_key)
 		json_object_object_get_ex(page, r->records_key, &arr);
-	}
-	if (r->pages == 0 && r->records_key) {
+	if (r->pages == 0) {
 		const char *cur = bss_json_get_str(page, "currency");
 		if (cur && !(r->currency = strdup(cur)))
 			return -ENOMEM;

@@ -52,7 +52,9 @@ struct bss_renderer *bss_render_new(const struct bss_op *op, enum bss_render_for
 	if (fmt == BSS_RENDER_CSV) {
 		/* Records without a currency of their own get the answer's
 		 * top-level currency as a last column when they carry money
-		 * or the answer documents a currency. */
+		 * or the answer documents a currency (every money CSV has a
+		 * currency column; its cells are empty when the answer has
+		 * no currency at all). */
 		bool own = bss_field_find(r->schema, r->n_schema, "currency") != NULL;
 		bool top = r->records_key &&
 			   bss_field_find(op->response, op->n_response, "currency") != NULL;
@@ -63,7 +65,7 @@ struct bss_renderer *bss_render_new(const struct bss_op *op, enum bss_render_for
 		}
 		bool money = render_cols_have_money(&probe);
 		render_cols_free(&probe);
-		bool add = r->records_key && !own && (money || top);
+		bool add = !own && (money || top);
 		if (render_cols_build(r->schema, r->n_schema, add, &r->cols) < 0) {
 			free(r);
 			return NULL;

@@ -319,6 +319,45 @@ static void test_csv_single_answer(void **state)
 	free(out);
 }
 
+/* No money and no currency in the answer: no currency column. A single
+ * answer with money but no currency field gets one (filled when the answer
+ * carries an undocumented currency, empty otherwise). */
+static const struct bss_field single_resp[] = {
+	{ "amount", BSS_T_DECIMAL, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
+	{ "note", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
+};
+static const struct bss_op single_op = {
+	.name = "SyntheticSingle", .method = "GET", .path = "/y",
+	.response = single_resp, .n_response = 2,
+};
+
+static void test_csv_currency_column_rules(void **state)
+{
+	(void)state;
+	struct bss_render_opts o = { .csv_unix = true };
+	int rc;
+	const char *p1[] = { "{\"total_count\":1,\"service_types\":[{\"service_type_name\":"
+			     "\"ECS\",\"service_type_code\":\"hws.service.type.ec2\"}]}",
+			     NULL };
+	char *out = render_texts(op_named("ListServiceTypes"), BSS_RENDER_CSV, &o, p1, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "service_type_name,service_type_code,abbreviation\n"
+				 "ECS,hws.service.type.ec2,\n");
+	free(out);
+
+	const char *p2[] = { "{\"amount\":-1.5,\"note\":\"=x\"}", NULL };
+	out = render_texts(&single_op, BSS_RENDER_CSV, &o, p2, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "amount,note,currency\n-1.5,'=x,\n");
+	free(out);
+
+	const char *p3[] = { "{\"amount\":2,\"currency\":\"USD\"}", NULL };
+	out = render_texts(&single_op, BSS_RENDER_CSV, &o, p3, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "amount,note,currency\n2,,USD\n");
+	free(out);
+}
+
 static void test_csv_errors(void **state)
 {
 	(void)state;
@@ -435,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_csv_res_record_details),
 		cmocka_unit_test(test_csv_shapes),
 		cmocka_unit_test(test_csv_single_answer),
+		cmocka_unit_test(test_csv_currency_column_rules),
 		cmocka_unit_test(test_csv_errors),
 		cmocka_unit_test(test_csv_roundtrip_sum),
 	};

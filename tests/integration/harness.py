@@ -18,6 +18,7 @@ import decimal
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -130,6 +131,13 @@ def record_key(op_name):
         if r["type"].startswith("array<"):
             return r["name"]
     return None
+
+
+def page_limit(op_name):
+    """The largest documented page size, else 100 (docs/API-NOTES.md)."""
+    p = api_ops()[op_name].get("pagination") or {}
+    m = re.match(r"\s*\[?1-(\d+)", p.get("limit") or "")
+    return int(m.group(1)) if m else 100
 
 
 def total_field(op_name):
@@ -300,7 +308,7 @@ class ApiClient:
             path = path.replace("{%s}" % k, urllib.parse.quote(str(v), safe=""))
         return self.call(op["method"], path, query, body)
 
-    def fetch_all(self, name, path_params=None, query=None, body=None, limit=100):
+    def fetch_all(self, name, path_params=None, query=None, body=None, limit=None):
         """All pages merged as bssfs should: top-level fields of the first page,
         the record array concatenated, total_count = number of records."""
         op = api_ops()[name]
@@ -309,6 +317,8 @@ class ApiClient:
         tf = total_field(name)
         query = dict(query or {})
         body = None if body is None else dict(body)
+        if limit is None:
+            limit = page_limit(name)
         if style == "none" or key is None:
             return self.op(name, path_params, query or None, body), 1
         merged, records, pages = None, [], 0

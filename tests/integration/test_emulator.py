@@ -85,3 +85,65 @@ class EmulatorContract(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@harness.require_binaries
+class EmulatorNumbers(unittest.TestCase):
+    """DESIGN §7: a month's summary equals the sum of its records (API level;
+    tells an emulator inconsistency from a bssfs rendering error)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Emulator(scale="small").start()
+        cls.api = cls.emu.api()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emu.stop()
+
+    def test_summary_equals_records(self):
+        import decimal
+        D = decimal.Decimal
+        cur = harness.current_month()
+        y, m = int(cur[:4]), int(cur[5:7])
+        months = []
+        for k in range(1, 4):
+            i = y * 12 + m - 1 - k
+            months.append("%04d-%02d" % (i // 12, i % 12 + 1))
+        for month in months:
+            summ, _ = self.api.fetch_all("ShowCustomerMonthlySum", query={"bill_cycle": month})
+            want = {}
+            for r in summ["bill_sums"]:
+                scale = D(10) ** -(int(r.get("measure_id") or 1) - 1)
+                want[r["service_type_code"]] = want.get(r["service_type_code"], D(0)) + r["consume_amount"] * scale
+            self.assertEqual(sum(want.values(), D(0)), summ["consume_amount"], month + " total")
+            for st, op, key, amt, body in [
+                    (3, "ListCustomerselfResourceRecords", "fee_records", "amount", False),
+                    (2, "ListCustomerselfResourceRecords", "fee_records", "amount", False),
+                    (1, "ListCustomerselfResourceRecordDetails", "monthly_records", "consume_amount", True)]:
+                with self.subTest("%s statistic_type=%d" % (month, st)):
+                    if body:
+                        res, _ = self.api.fetch_all(op, body={"cycle": month, "statistic_type": st})
+                    else:
+                        res, _ = self.api.fetch_all(op, query={"cycle": month, "statistic_type": st})
+                    got = {}
+                    for r in res[key]:
+                        scale = D(10) ** -(int(r.get("measure_id") or 1) - 1)
+                        got[r["cloud_service_type"]] = got.get(r["cloud_service_type"], D(0)) + r[amt] * scale
+                    got = {k: v for k, v in got.items() if v}
+                    wantnz = {k: v for k, v in want.items() if v}
+                    self.assertEqual(got, wantnz)
+                    self.assertEqual(int(res["total_count"]), len(res[key]))
+
+    def test_statistic_types_differ(self):
+        """daily (statistic_type=2) aggregates per resource per day; records (3)
+        are every fee record: the two answers are not the same list."""
+        cur = harness.current_month()
+        y, m = int(cur[:4]), int(cur[5:7])
+        i = y * 12 + m - 3
+        month = "%04d-%02d" % (i // 12, i % 12 + 1)
+        d, _ = self.api.fetch_all("ListCustomerselfResourceRecords",
+                                  query={"cycle": month, "statistic_type": 2})
+        r, _ = self.api.fetch_all("ListCustomerselfResourceRecords",
+                                  query={"cycle": month, "statistic_type": 3})
+        self.assertNotEqual(d["fee_records"], r["fee_records"])

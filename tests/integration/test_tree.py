@@ -98,6 +98,11 @@ class TreeBase:
         ids = sorted(r["order_id"] for r in orders["order_infos"])
         got = sorted(n for n in os.listdir(self.mnt.path("orders")) if not n.startswith("orders."))
         self.assertEqual(got, ids)
+        subs, _ = self.api.fetch_all("ListPayPerUseCustomerResources", body={})
+        ids = sorted(r["resource_id"] for r in subs["data"])
+        got = sorted(n for n in os.listdir(self.mnt.path("subscriptions"))
+                     if not n.startswith("subscriptions."))
+        self.assertEqual(got, ids)
         eps, _ = self.api.fetch_all("ListEnterpriseProject")
         ids = sorted(r["id"] for r in eps["enterprise_projects"])
         got = sorted(n for n in os.listdir(self.mnt.path("eps"))
@@ -124,6 +129,22 @@ class TreeBase:
                 with self.assertRaises(OSError) as cm:
                     fn(self.mnt.path(rel))
                 self.assertIn(cm.exception.errno, (errno.EROFS, errno.EACCES, errno.EPERM), rel)
+
+    def test_readme(self):
+        text = self.mnt.read("README.txt").decode("utf-8")
+        self.assertIn(self.emu.url, text, "README.txt does not name the endpoint")
+        self.assertNotIn(harness.SK, text)
+
+    def test_order_items(self):
+        orders, _ = self.api.fetch_all("ListCustomerOrders")
+        for r in orders["order_infos"][:3]:
+            oid = r["order_id"]
+            with self.subTest(oid):
+                api, _ = self.api.fetch_all("ShowCustomerOrderDetails", {"order_id": oid})
+                data = self.mnt.read("orders/%s/items.csv" % oid)
+                header, rows = datasets.parse_csv(self, "items.csv", data, bom=True)
+                datasets.compare_csv_records(self, "orders/%s/items.csv" % oid, header, rows,
+                                             api["order_line_items"])
 
     def test_control_files(self):
         import json

@@ -223,6 +223,16 @@ static void call_account(struct emu_server *s, const struct bss_op *op, const ch
 	free(qbuf);
 }
 
+static void throttle_answer(struct emu_server *s, struct emu_answer *ans, struct emu_req *req)
+{
+	int rps = emu_ratelimit_rps(s->rl);
+	char msg[160];
+	snprintf(msg, sizeof(msg),
+		 "The throttling threshold has been reached: policy user over ratelimit,limit:%d,time:1 second",
+		 rps > 0 ? rps : 10);
+	emu_answer_gateway(ans, 429, "APIG.0308", msg, req->request_id);
+}
+
 /* The whole pipeline for a Huawei path; returns the latency to apply. */
 static int handle_api(struct emu_server *s, struct MHD_Connection *conn, const char *method,
 		      struct emu_req *req, char *path, const char *query, struct emu_answer *ans)
@@ -272,12 +282,8 @@ static int handle_api(struct emu_server *s, struct MHD_Connection *conn, const c
 		return latency;
 	}
 	if (!emu_ratelimit_allow(s->rl, (size_t)(op - bss_ops), bss_mono_ms())) {
-		char msg[160];
-		snprintf(msg, sizeof(msg),
-			 "The throttling threshold has been reached: policy user over ratelimit,limit:%d,time:1 second",
-			 emu_ratelimit_rps(s->rl));
 		atomic_fetch_add(&s->throttled, 1);
-		emu_answer_gateway(ans, 429, "APIG.0308", msg, req->request_id);
+		throttle_answer(s, ans, req);
 		return latency;
 	}
 	if (fault != EMU_FAULT_NONE) {
@@ -295,9 +301,7 @@ static int handle_api(struct emu_server *s, struct MHD_Connection *conn, const c
 		emu_answer_gateway(ans, 503, "APIG.0202", "Backend unavailable", req->request_id);
 		return latency;
 	case EMU_FAULT_429:
-		emu_answer_gateway(ans, 429, "APIG.0308",
-				   "The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 second",
-				   req->request_id);
+		throttle_answer(s, ans, req);
 		return latency;
 	case EMU_FAULT_DROP:
 		ans->fault = fault;
@@ -458,7 +462,12 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
 	size_t n = strlen(line);
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
-	bss_warn("microhttpd: %s", line);
+	/* Our own injected faults (drop, truncate) make MHD report these. */
+	if (strstr(line, "Application reported internal error") ||
+	    strstr(line, "application reported error generating data"))
+		bss_debug("microhttpd: %s", line);
+	else
+		bss_warn("microhttpd: %s", line);
 }
 
 static int read_file(const char *path, char **out)
@@ -627,10 +636,10 @@ int emu_server_start(const struct emu_server_config *cfg, struct emu_server **ou
 		flags |= MHD_USE_IPv6;
 	int max_conn = cfg->max_connections > 0 ? cfg->max_connections : 256;
 	struct MHD_OptionItem opts[] = {
+		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, s },
 		{ MHD_OPTION_SOCK_ADDR, 0, ai->ai_addr },
 		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logger, s },
 		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, s },
-		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, s },
 		{ MHD_OPTION_CONNECTION_LIMIT, max_conn, NULL },
 		{ MHD_OPTION_CONNECTION_TIMEOUT, 120, NULL },
 		{ tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->tls_cert_pem },

@@ -5,6 +5,7 @@
 
 --latency   run with BSSFS_EMU_LATENCY (default 20-50 ms) set
 --twice     run the suite plain, then again with emulator latency
+--faults S  the emulators of mounted classes inject faults S (bssfs must retry)
 Env: BSSFS_BUILD_DIR, BSSFS_SKIP_HUGE=1, BSSFS_EMU_LATENCY, BSSFS_EMU_FAULTS,
 BSSFS_KEEP_LOGS=1.
 Ends with the line "integration: N passed, N failed, N skipped".
@@ -98,7 +99,11 @@ def main():
     ap.add_argument("-k", action="append", dest="pattern")
     ap.add_argument("--latency", action="store_true")
     ap.add_argument("--twice", action="store_true")
+    ap.add_argument("--faults", metavar="SPEC",
+                    help='emulator --faults for mounted classes, e.g. "503=0.05,429=0.05"')
     args = ap.parse_args()
+    if args.faults:
+        os.environ["BSSFS_EMU_FAULTS"] = args.faults
     lat = os.environ.get("BSSFS_EMU_LATENCY") or "20-50"
     passes = []
     if args.twice:

@@ -306,6 +306,13 @@ int bss_http_perform(struct bss_client *c, const struct bss_op *op, const char *
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_timeout_ms);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout_ms > 0 ? timeout_ms : 1));
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (!op->idempotent) {
+		/* libcurl silently re-sends a request once when a reused
+		 * connection turns out dead; a fresh connection rules out a
+		 * second submission of a non-idempotent operation. */
+		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+	}
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);

@@ -207,15 +207,15 @@ static void *conn_main(void *arg)
 		bool close_after = resp.action != TS_RESPOND;
 		if (resp.action != TS_RESET) {
 			size_t bl = resp.body ? strlen(resp.body) : 0;
-			char hdr[1024];
-			int hl = snprintf(hdr, sizeof(hdr),
+			char *msg = NULL;
+			int ml = asprintf(&msg,
 					  "HTTP/1.1 %d Test\r\nContent-Type: application/json\r\n"
-					  "Content-Length: %zu\r\n%s\r\n",
+					  "Content-Length: %zu\r\n%s\r\n%s",
 					  resp.status, bl + (resp.action == TS_TRUNCATE ? 100 : 0),
-					  resp.headers);
-			write_all(fd, hdr, (size_t)hl);
-			if (bl)
-				write_all(fd, resp.body, bl);
+					  resp.headers, resp.body ? resp.body : "");
+			if (ml > 0)
+				write_all(fd, msg, (size_t)ml); /* one write: no Nagle delay */
+			free(msg);
 		}
 		free(resp.body);
 		pthread_mutex_lock(&s->lock);

@@ -10,7 +10,8 @@
  *    are compact JSON text;
  *  - money fields of an object whose measure_id is a legacy unit are
  *    converted to the base unit exactly and its measure_id written as 1
- *    (money.c);
+ *    (money.c); a money value that exact arithmetic cannot convert makes
+ *    the page fail with -EINVAL rather than be written wrong;
  *  - formula guard: a text cell starting with '=' '+' '-' '@' TAB CR or LF
  *    gets a leading '\''. Numbers (JSON numbers, and strings in numeric
  *    columns that are plain decimals, such as a refund "-1.5") are never
@@ -28,6 +29,7 @@
 #include <string.h>
 
 #include "bssfs/jsonx.h"
+#include "bssfs/log.h"
 
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
@@ -190,10 +192,16 @@ static int write_cell(struct bss_renderer *r, json_object *rec, const struct ren
 	int measure;
 	if (text && c->is_money && !is_text && (measure = render_measure_of(parent)) != 1) {
 		char buf[BSS_DEC_STRLEN];
-		/* A number the exact arithmetic cannot take (an exponent)
-		 * is written as the API gave it rather than approximated. */
-		if (render_money_to_base(text, measure, buf, sizeof(buf)) == 0)
-			return bss_csv_write_field(r->out, buf, false);
+		/* A number the exact arithmetic cannot take (an exponent,
+		 * too many digits) cannot be written in the base unit, and
+		 * writing it unconverted beside measure_id 1 would be wrong
+		 * by a power of ten: the answer cannot be rendered. */
+		if (render_money_to_base(text, measure, buf, sizeof(buf)) != 0) {
+			bss_warn("render %s: %s \"%s\" in measure %d is not an exact decimal",
+				 r->op->name, c->name, text, measure);
+			return -EINVAL;
+		}
+		return bss_csv_write_field(r->out, buf, false);
 	}
 	return bss_csv_write_field(r->out, text, is_text);
 }

@@ -358,6 +358,38 @@ static void test_csv_currency_column_rules(void **state)
 	free(out);
 }
 
+/* A legacy-unit amount that cannot be converted exactly fails the page. */
+static void test_csv_measure_unconvertible(void **state)
+{
+	(void)state;
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	struct bss_renderer *r = bss_render_new(op_named("ListCustomerselfResourceRecordDetails"),
+						BSS_RENDER_CSV, NULL, f);
+	json_object *p = parse("{\"monthly_records\":[{\"consume_amount\":1E+2,"
+			       "\"measure_id\":3}],\"total_count\":1}");
+	assert_int_equal(bss_render_page(r, p), -EINVAL);
+	assert_int_equal(bss_render_finish(r), -EINVAL); /* stays failed */
+	json_object_put(p);
+	bss_render_free(r);
+	fclose(f);
+	free(buf);
+	/* In measure 1 the same text is written as the API gave it. */
+	const char *pages[] = { "{\"monthly_records\":[{\"consume_amount\":1E+2,"
+				"\"measure_id\":1}],\"total_count\":1}", NULL };
+	int rc;
+	size_t len;
+	char *out = render_texts(op_named("ListCustomerselfResourceRecordDetails"), BSS_RENDER_CSV,
+				 NULL, pages, &len, &rc);
+	assert_int_equal(rc, 0);
+	struct csv_table t;
+	assert_int_equal(csv_parse(out, len, "\r\n", &t), 0);
+	assert_string_equal(t.rows[1][csv_col(&t, "consume_amount")], "1E+2");
+	csv_table_free(&t);
+	free(out);
+}
+
 static void test_csv_errors(void **state)
 {
 	(void)state;
@@ -475,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_csv_shapes),
 		cmocka_unit_test(test_csv_single_answer),
 		cmocka_unit_test(test_csv_currency_column_rules),
+		cmocka_unit_test(test_csv_measure_unconvertible),
 		cmocka_unit_test(test_csv_errors),
 		cmocka_unit_test(test_csv_roundtrip_sum),
 	};

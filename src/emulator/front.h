@@ -124,6 +124,7 @@ struct emu_server {
 	struct emu_ratelimit *rl;
 	unsigned site;
 	uint64_t seed;
+	bool sign_real_clock;
 	char *tls_cert_pem, *tls_key_pem;
 
 	pthread_mutex_t cfg_lock; /* guards faults, lat_min, lat_max, rng */

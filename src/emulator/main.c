@@ -47,7 +47,11 @@ static void usage(FILE *f)
 		"  --months N              history months (default: from scale)\n"
 		"  --records-per-month N   fee records per month (default: from scale)\n"
 		"  --now ISO8601           start the clock here, e.g. 2026-11-26T04:00:00Z; it then\n"
-		"                          advances in real time (default: real time)\n"
+		"                          advances in real time (default: real time); it also\n"
+		"                          dates signatures unless --sign-clock real\n"
+		"  --sign-clock emulated|real  clock that X-Sdk-Date must be within 15 minutes of\n"
+		"                          (default emulated = the --now clock; real = this host's\n"
+		"                          clock, for clients that cannot fake their time)\n"
 		"Behaviour:\n"
 		"  --rps N                 requests per second per operation, 429 APIG.0308 beyond\n"
 		"                          (default 10; 0 = unlimited)\n"
@@ -118,7 +122,7 @@ static int write_port_file(const char *path, int port)
 enum opt_id {
 	O_LISTEN = 256, O_PORT_FILE, O_TLS_CERT, O_TLS_KEY, O_AK, O_SK, O_DOMAIN_ID, O_DOMAIN_NAME,
 	O_TOKEN, O_SITE, O_SEED, O_SCALE, O_RESOURCES, O_MONTHS, O_RPM, O_NOW, O_RPS, O_LATENCY,
-	O_FAULTS, O_LOG_LEVEL,
+	O_FAULTS, O_LOG_LEVEL, O_SIGN_CLOCK,
 };
 
 static const struct option long_opts[] = {
@@ -142,6 +146,7 @@ static const struct option long_opts[] = {
 	{ "latency-ms", required_argument, NULL, O_LATENCY },
 	{ "faults", required_argument, NULL, O_FAULTS },
 	{ "log-level", required_argument, NULL, O_LOG_LEVEL },
+	{ "sign-clock", required_argument, NULL, O_SIGN_CLOCK },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -227,6 +232,14 @@ int main(int argc, char **argv)
 			if (parse_long(optarg, 0, 1000000, &v))
 				return bad("--rps", "expected a non-negative integer");
 			sc.rps = (int)v;
+			break;
+		case O_SIGN_CLOCK:
+			if (strcmp(optarg, "real") == 0)
+				sc.sign_real_clock = true;
+			else if (strcmp(optarg, "emulated") == 0)
+				sc.sign_real_clock = false;
+			else
+				return bad("--sign-clock", "expected emulated or real");
 			break;
 		case O_LATENCY: sc.latency_ms = optarg; break;
 		case O_FAULTS: sc.faults = optarg; break;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bssfs/clock.h"
@@ -266,7 +267,8 @@ static int handle_api(struct emu_server *s, struct MHD_Connection *conn, const c
 		.header_ctx = conn, .body = req->body, .body_len = req->len,
 	};
 	char detail[512] = "";
-	switch (emu_auth_check(s->auth, &vin, emu_now_ms(), detail, sizeof(detail))) {
+	int64_t sign_now = s->sign_real_clock ? bss_wall_ms() : emu_now_ms();
+	switch (emu_auth_check(s->auth, &vin, sign_now, detail, sizeof(detail))) {
 	case EMU_AUTH_OK:
 		break;
 	case EMU_AUTH_UNAUTHORIZED: {
@@ -381,6 +383,13 @@ static enum MHD_Result send_answer(struct MHD_Connection *conn, struct emu_req *
 		return MHD_NO;
 	MHD_add_response_header(resp, "X-Request-Id", req->request_id);
 	MHD_add_response_header(resp, "Content-Type", "application/json");
+	/* The gateway's Date, by the emulator clock (--now). */
+	char date[64];
+	time_t now = (time_t)(emu_now_ms() / 1000);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	MHD_add_response_header(resp, "Date", date);
 	enum MHD_Result r = MHD_queue_response(conn, (unsigned)ans->status, resp);
 	MHD_destroy_response(resp);
 	return r;
@@ -454,6 +463,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 	free(ans.body);
 	return r;
 }
+
+static void mhd_logger(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
@@ -598,6 +609,7 @@ int emu_server_start(const struct emu_server_config *cfg, struct emu_server **ou
 	s->account = cfg->account;
 	s->site = cfg->site ? cfg->site : BSS_SITE_INTL;
 	s->seed = cfg->seed;
+	s->sign_real_clock = cfg->sign_real_clock;
 	s->rng = cfg->seed;
 	s->op_requests = calloc(bss_ops_count, sizeof(*s->op_requests));
 	if (!s->op_requests)

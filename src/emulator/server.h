@@ -16,6 +16,7 @@
 #define BSSFS_EMU_SERVER_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,8 @@ struct emu_server_config {
 	const char *faults;         /* NULL or a --faults spec */
 	uint64_t seed;              /* fault and latency PRNG */
 	int max_connections;        /* 0 = 256 */
+	bool sign_real_clock;       /* check X-Sdk-Date against the real clock,
+				     * not the emulator clock (--now) */
 	struct emu_account *account; /* not owned; outlives the server */
 };
 

@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 		int mk = y * 12 + (m - 1) - i;
 		char cycle[16];
 		snprintf(cycle, sizeof(cycle), "%04d-%02d", mk / 12, mk % 12 + 1);
-		snprintf(q, sizeof(q), "bill_cycle=%s&statistic_type=3&offset=0&limit=1", cycle);
+		snprintf(q, sizeof(q), "cycle=%s&statistic_type=3&offset=0&limit=1", cycle);
 		if (fetch(c, base, host, ak, sk, q, &resp, &retries) != 0)
 			return 1;
 		long n = total_of(&resp);
@@ -85,7 +85,7 @@ int main(int argc, char **argv)
 	for (long off = 0; off < best; off += 1000) {
 		if (max_pages && pages >= max_pages)
 			break;
-		snprintf(q, sizeof(q), "bill_cycle=%s&statistic_type=3&offset=%ld&limit=1000",
+		snprintf(q, sizeof(q), "cycle=%s&statistic_type=3&offset=%ld&limit=1000",
 			 best_cycle, off);
 		if (fetch(c, base, host, ak, sk, q, &resp, &retries) != 0 || resp.status != 200) {
 			fprintf(stderr, "page at %ld: HTTP %ld %.200s\n", off, resp.status,

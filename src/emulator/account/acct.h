@@ -157,6 +157,8 @@ struct acct_ctx {
 void acct_generate_state(struct emu_account *a); /* resources + orders + balance */
 void acct_count_change(struct emu_account *a, const char *op); /* lock held */
 /* Appends a pending-payment order; returns its index or -1. Lock held. */
+/* Pays order i now (balance, fee record, renewal). Lock held. */
+int acct_pay_order_locked(struct emu_account *a, const struct acct_ctx *x, int i);
 int acct_new_order(struct emu_account *a, int res, int order_type, int64_t official, int64_t discount,
 		   int64_t create_ms);
 

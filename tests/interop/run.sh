@@ -1,9 +1,9 @@
 #!/bin/sh
 # Signing interop with Huawei's official Node.js SDK core.
 # usage: tests/interop/run.sh BUILD_DIR [--seed N] [--count N]
-# Installs node_modules (npm ci from the committed lock) only when missing,
-# builds nothing: BUILD_DIR must already contain tests/unit/sign/sign-tool
-# (ninja -C BUILD_DIR).  Ends with "interop: N passed, N failed".
+# Installs node_modules (npm ci from the committed lock) only when missing;
+# builds BUILD_DIR/tests/unit/sign/sign-tool with ninja if it is missing.
+# Ends with "interop: N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 if [ $# -lt 1 ]; then
@@ -14,6 +14,9 @@ fi
 build=$(cd "$1" 2>/dev/null && pwd) || { echo "no build dir $1" >&2; echo "interop: 0 passed, 1 failed"; exit 2; }
 shift
 tool="$build/tests/unit/sign/sign-tool"
+if [ ! -x "$tool" ]; then
+	ninja -C "$build" tests/unit/sign/sign-tool >&2 || true
+fi
 if [ ! -x "$tool" ]; then
 	echo "missing $tool (run: ninja -C $build tests/unit/sign/sign-tool)" >&2
 	echo "interop: 0 passed, 1 failed"

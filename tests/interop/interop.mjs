@@ -15,8 +15,9 @@
 // Inputs avoid the edges where the official SDKs disagree (SIGNING.md §9):
 // paths only [A-Za-z0-9-._~/], header values without padding, ASCII header
 // names from a fixed set, no raw '+' on the wire, X-Sdk-Content-Sha256 only
-// with a non-empty body and a non-JSON Content-Type, query keys ASCII and
-// non-ASCII values outside U+E000..U+FFFF (JS sorts UTF-16 code units).
+// with a non-empty body and a non-JSON Content-Type, and non-ASCII query
+// keys/values outside U+E000..U+FFFF (JS sorts UTF-16 code units, which
+// agrees with UTF-8 byte order everywhere else).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -116,6 +117,7 @@ const KEYS = [
   'sub_customer_id', 'charging_mode', 'name', 'sort_key', 'Upper', '_lead', 'a.b',
   'k~', 'a-b', 'Z', 'z', 'a', 'a b', 'k:1', 'x/y', 'p*q', 'e=f', 'amp&', 'pct%', 'plus+',
   'hash#', 'q?', "it's", '(p)', '[0]', 'emoji', '@at', 'semi;colon', 'comma,',
+  'clé', '中文', '😀k', 'Ünïcode',
 ];
 // Reserved and non-ASCII characters; nothing in U+E000..U+FFFF.
 const VALUE_CHARS =

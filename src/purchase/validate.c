@@ -74,6 +74,32 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
+/* End of the first top-level object or array (string-aware), or 0 when the
+ * text does not start with one or it never closes. */
+static size_t first_value_end(const char *s, size_t len, size_t i)
+{
+	if (i >= len || (s[i] != '{' && s[i] != '['))
+		return 0;
+	int depth = 0;
+	bool in_str = false;
+	for (; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if ((c == '}' || c == ']') && --depth == 0) {
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
 int bss_doc_parse(const char *doc, size_t len, json_object **out, char *reason, size_t rlen)
 {
 	*out = NULL;
@@ -94,6 +120,15 @@ int bss_doc_parse(const char *doc, size_t len, json_object **out, char *reason, 
 	}
 	if (memchr(doc, '\0', len)) {
 		bss_purchase_reason(reason, rlen, "NUL byte in the document");
+		return -EINVAL;
+	}
+	size_t end = first_value_end(doc, len, i);
+	while (end && end < len &&
+	       (doc[end] == ' ' || doc[end] == '\t' || doc[end] == '\n' || doc[end] == '\r'))
+		end++;
+	if (end && end < len) {
+		bss_purchase_reason(reason, rlen,
+				    "more than one JSON document (trailing data at byte %zu)", end);
 		return -EINVAL;
 	}
 	char why[160];

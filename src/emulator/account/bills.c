@@ -194,19 +194,23 @@ struct brec {
 
 enum rec_shape { SHAPE_RES_FEE, SHAPE_RES_RECORD, SHAPE_FEE_RECORD };
 
+/* Keys are string literals added once per object: json-c may keep the
+ * pointer and skip its duplicate check (hot path of 1000-record pages). */
+#define KEY_FLAGS (JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT)
+
 static void put_str(json_object *o, const char *k, const char *v)
 {
-	json_object_object_add(o, k, json_object_new_string(v ? v : ""));
+	json_object_object_add_ex(o, k, json_object_new_string(v ? v : ""), KEY_FLAGS);
 }
 
 static void put_int(json_object *o, const char *k, int64_t v)
 {
-	json_object_object_add(o, k, json_object_new_int64(v));
+	json_object_object_add_ex(o, k, json_object_new_int64(v), KEY_FLAGS);
 }
 
 static void put_money(json_object *o, const char *k, int64_t units)
 {
-	json_object_object_add(o, k, acct_money_json(units, 8));
+	json_object_object_add_ex(o, k, acct_money_json(units, 8), KEY_FLAGS);
 }
 
 static const char *res_name(const struct emu_account *a, int i, char *buf, size_t len)

@@ -278,13 +278,327 @@ static void test_measure_id_3_present(void **state)
 	emu_account_free(a);
 }
 
+
+/* ---- shapes of every operation ---- */
+static char *first_str(struct emu_account *a, const char *op, const char *q, const char *body, const char *arr_key,
+		       const char *key)
+{
+	struct emu_reply r = call(a, op, NULL, q, body);
+	assert_int_equal(r.status, 200);
+	json_object *arr = bss_json_get(r.body, arr_key);
+	assert_true(json_object_array_length(arr) > 0);
+	char *v = strdup(bss_json_get_str(json_object_array_get_idx(arr, 0), key));
+	json_object_put(r.body);
+	return v;
+}
+
+static void expect_ok(struct emu_account *a, const char *op, const char *pv, const char *q, const char *body)
+{
+	const struct bss_op *o = bss_op_find(op);
+	struct emu_reply r = call(a, op, pv, q, body);
+	if (r.status != o->success_status) {
+		fprintf(stderr, "%s: status %d %s\n", op, r.status, r.body ? bss_json_compact(r.body) : "");
+		fail();
+	}
+	if (o->records_key) {
+		json_object *arr = bss_json_get(r.body, o->records_key);
+		assert_non_null(arr);
+		if (!json_object_array_length(arr)) {
+			fprintf(stderr, "%s: empty %s\n", op, o->records_key);
+			fail();
+		}
+	}
+	if (o->total_key)
+		assert_non_null(bss_json_get(r.body, o->total_key));
+	json_object_put(r.body);
+}
+
+static void test_shapes_all_ops(void **state)
+{
+	struct emu_account *a = mk_account(EMU_SCALE_SMALL, 99, BSS_SITE_INTL);
+	char body[512];
+	expect_ok(a, "ShowCustomerAccountBalances", NULL, NULL, NULL);
+	expect_ok(a, "ShowCustomerExpenditureQuota", NULL, NULL, NULL);
+	expect_ok(a, "ListServiceTypes", NULL, "limit=100", NULL);
+	expect_ok(a, "ListResourceTypes", NULL, "limit=100", NULL);
+	expect_ok(a, "ListUsageTypes", NULL, "resource_type_code=hws.resource.type.vm", NULL);
+	expect_ok(a, "ListMeasureUnits", NULL, NULL, NULL);
+	expect_ok(a, "ListConversions", NULL, "measure_type=3", NULL);
+	expect_ok(a, "ListServiceResources", NULL, "service_type_code=hws.service.type.vpc", NULL);
+	expect_ok(a, "ListSubCustomerCoupons", NULL, "limit=50", NULL);
+	expect_ok(a, "ListFreeResourceInfos", NULL, NULL, "{\"offset\":0,\"limit\":10}");
+	char *fid = first_str(a, "ListFreeResourceInfos", NULL, "{}", "free_resource_packages", "order_instance_id");
+	free(fid);
+	{
+		struct emu_reply r = call(a, "ListFreeResourceInfos", NULL, NULL, "{}");
+		json_object *p0 = json_object_array_get_idx(bss_json_get(r.body, "free_resource_packages"), 0);
+		const char *frid =
+			bss_json_get_str(json_object_array_get_idx(bss_json_get(p0, "free_resources"), 0), "free_resource_id");
+		snprintf(body, sizeof body, "{\"free_resource_ids\":[\"%s\"]}", frid);
+		json_object_put(r.body);
+		expect_ok(a, "ListFreeResourceUsages", NULL, NULL, body);
+	}
+	for (int st = 1; st <= 3; st++) {
+		char q[128];
+		snprintf(q, sizeof q, "cycle=2026-10&statistic_type=%d", st);
+		expect_ok(a, "ListCustomerselfResourceRecords", NULL, q, NULL);
+		snprintf(body, sizeof body, "{\"cycle\":\"2026-10\",\"statistic_type\":%d}", st);
+		expect_ok(a, "ListCustomerselfResourceRecordDetails", NULL, NULL, body);
+	}
+	expect_ok(a, "ShowCustomerMonthlySum", NULL, "bill_cycle=2026-10", NULL);
+	expect_ok(a, "ShowCustomerMonthlySum", NULL, "bill_cycle=2026-10&service_type_code=hws.service.type.vpc", NULL);
+	expect_ok(a, "ListCustomerOrders", NULL, "limit=100", NULL);
+	char *oid = first_str(a, "ListCustomerOrders", "status=6", NULL, "order_infos", "order_id");
+	expect_ok(a, "ShowCustomerOrderDetails", oid, NULL, NULL);
+	char q[160];
+	snprintf(q, sizeof q, "order_id=%s", oid);
+	expect_ok(a, "ListOrderDiscounts", NULL, q, NULL);
+	expect_ok(a, "ListPayPerUseCustomerResources", NULL, NULL, "{\"limit\":100}");
+	char *rid = first_str(a, "ListPayPerUseCustomerResources", NULL, "{}", "data", "resource_id");
+	snprintf(body, sizeof body, "{\"resource_ids\":[\"%s\"],\"period_type\":2,\"period_num\":1}", rid);
+	expect_ok(a, "ListRenewRateOnPeriod", NULL, NULL, body);
+	expect_ok(a, "ListOnDemandResourceRatings", NULL, NULL,
+		  "{\"project_id\":\"p\",\"product_infos\":[{\"id\":\"1\",\"cloud_service_type\":\"hws.service.type.ec2\","
+		  "\"resource_type\":\"hws.resource.type.vm\",\"resource_spec\":\"s6.large.2.linux\",\"region\":"
+		  "\"ap-southeast-1\",\"usage_factor\":\"Duration\",\"usage_value\":1.5,\"usage_measure_id\":4,"
+		  "\"subscription_num\":2}]}");
+	expect_ok(a, "ListRateOnPeriodDetail", NULL, NULL,
+		  "{\"project_id\":\"p\",\"product_infos\":[{\"id\":\"1\",\"cloud_service_type\":\"hws.service.type.ebs\","
+		  "\"resource_type\":\"hws.resource.type.volume\",\"resource_spec\":\"SSD\",\"region\":\"ap-southeast-1\","
+		  "\"resource_size\":40,\"size_measure_id\":17,\"period_type\":2,\"period_num\":1,\"subscription_num\":1}]}");
+	expect_ok(a, "ListInvoices", "d0d0d0d0e1e1e1e1f2f2f2f2a3a3a3a3",
+		  "start_time=2025-01-01T00:00:00Z&end_time=2026-11-26T00:00:00Z&offset=1&limit=10", NULL);
+	expect_ok(a, "ListEnterpriseProject", NULL, NULL, NULL);
+	char *epid = first_str(a, "ListEnterpriseProject", NULL, NULL, "enterprise_projects", "id");
+	expect_ok(a, "ShowEnterpriseProject", "0", NULL, NULL);
+	expect_ok(a, "ShowEnterpriseProjectQuota", NULL, NULL, NULL);
+	expect_ok(a, "ShowResourceBindEnterpriseProject", "0", NULL, "{\"resource_types\":[\"ecs\",\"disk\",\"eip\",\"vpc\",\"obs\",\"rds\",\"cdn\",\"elb\"]}");
+	expect_ok(a, "KeystoneListAuthDomains", NULL, NULL, NULL);
+	/* writes */
+	snprintf(body, sizeof body, "{\"order_id\":\"%s\",\"use_coupon\":\"NO\",\"use_discount\":\"NO\"}", oid);
+	expect_ok(a, "PayOrders", NULL, NULL, body);
+	char *oid2 = first_str(a, "ListCustomerOrders", "status=6", NULL, "order_infos", "order_id");
+	snprintf(body, sizeof body, "{\"order_id\":\"%s\"}", oid2);
+	expect_ok(a, "CancelCustomerOrder", NULL, NULL, body);
+	snprintf(body, sizeof body, "{\"resource_ids\":[\"%s\"],\"period_type\":2,\"period_num\":3,\"is_auto_pay\":0}", rid);
+	expect_ok(a, "RenewalResources", NULL, NULL, body);
+	expect_ok(a, "AutoRenewalResources", rid, NULL, "{}");
+	expect_ok(a, "CancelAutoRenewalResources", rid, NULL, NULL);
+	snprintf(body, sizeof body, "{\"operation\":\"SET_UP\",\"resource_ids\":[\"%s\"]}", rid);
+	expect_ok(a, "UpdatePeriodToOnDemand", NULL, NULL, body);
+	snprintf(body, sizeof body, "{\"resource_ids\":[\"%s\"],\"unsubscribe_type\":1}", rid);
+	expect_ok(a, "CancelResourcesSubscription", NULL, NULL, body);
+	free(oid);
+	free(oid2);
+	free(rid);
+	free(epid);
+	emu_account_free(a);
+	/* China site: fee records and CNY. */
+	a = mk_account(EMU_SCALE_TINY, 99, BSS_SITE_CN);
+	expect_ok(a, "ListCustomerBillsFeeRecords", NULL, "bill_cycle=2026-11", NULL);
+	struct emu_reply r = call(a, "ShowCustomerAccountBalances", NULL, NULL, NULL);
+	assert_string_equal(bss_json_get_str(r.body, "currency"), "CNY");
+	json_object_put(r.body);
+	emu_account_free(a);
+}
+
+/* ---- pagination ---- */
+static long page_len(struct emu_account *a, const char *op, const char *fmt, long off, long lim, const char *key,
+		     long *total)
+{
+	char q[256];
+	snprintf(q, sizeof q, "%s%soffset=%ld&limit=%ld", fmt, *fmt ? "&" : "", off, lim);
+	struct emu_reply r = call(a, op, NULL, q, NULL);
+	assert_int_equal(r.status, 200);
+	const struct bss_op *o = bss_op_find(op);
+	*total = jint(r.body, o->total_key);
+	long n = (long)json_object_array_length(bss_json_get(r.body, key));
+	json_object_put(r.body);
+	return n;
+}
+
+static void test_pagination(void **state)
+{
+	struct emu_account *a = mk_account(EMU_SCALE_TINY, 5, BSS_SITE_INTL);
+	const char *f = "cycle=2026-10&statistic_type=3";
+	long total;
+	assert_int_equal(page_len(a, "ListCustomerselfResourceRecords", f, 0, 100, "fee_records", &total), 100);
+	assert_true(total > 250);
+	assert_int_equal(page_len(a, "ListCustomerselfResourceRecords", f, 100, 100, "fee_records", &total), 100);
+	long last = total - total % 100;
+	assert_int_equal(page_len(a, "ListCustomerselfResourceRecords", f, last, 100, "fee_records", &total),
+			 total % 100);
+	assert_int_equal(page_len(a, "ListCustomerselfResourceRecords", f, total, 100, "fee_records", &total), 0);
+	assert_int_equal(page_len(a, "ListCustomerselfResourceRecords", f, total + 5000, 10, "fee_records", &total), 0);
+	assert_true(total > 0);
+	/* Pages do not overlap: record ids of consecutive pages differ. */
+	struct emu_reply r1 = call(a, "ListCustomerselfResourceRecords", NULL, "cycle=2026-10&offset=0&limit=20", NULL);
+	struct emu_reply r2 = call(a, "ListCustomerselfResourceRecords", NULL, "cycle=2026-10&offset=10&limit=10", NULL);
+	json_object *p1 = bss_json_get(r1.body, "fee_records"), *p2 = bss_json_get(r2.body, "fee_records");
+	for (int i = 0; i < 10; i++)
+		assert_string_equal(bss_json_compact(json_object_array_get_idx(p1, (size_t)(10 + i))),
+				    bss_json_compact(json_object_array_get_idx(p2, (size_t)i)));
+	json_object_put(r1.body);
+	json_object_put(r2.body);
+	/* Orders and coupons (count). */
+	const char *fo = "";
+	long n = page_len(a, "ListCustomerOrders", fo, 0, 100, "order_infos", &total);
+	assert_int_equal(n, total);
+	assert_int_equal(page_len(a, "ListCustomerOrders", fo, total - 1, 10, "order_infos", &total), 1);
+	assert_int_equal(page_len(a, "ListCustomerOrders", fo, total, 10, "order_infos", &total), 0);
+	n = page_len(a, "ListSubCustomerCoupons", fo, 0, 4, "user_coupons", &total);
+	assert_int_equal(n, 4);
+	assert_int_equal(page_len(a, "ListSubCustomerCoupons", fo, 4, 4, "user_coupons", &total), total - 4 < 4 ? total - 4 : 4);
+	/* ListInvoices: offset is a 1-based page number. */
+	const char *fi = "start_time=2025-01-01T00:00:00Z&end_time=2026-11-26T00:00:00Z";
+	assert_int_equal(page_len(a, "ListInvoices", fi, 1, 4, "invoices", &total), 4);
+	assert_int_equal(total, 11); /* 5 + 2 * 3 months */
+	assert_int_equal(page_len(a, "ListInvoices", fi, 3, 4, "invoices", &total), 3);
+	assert_int_equal(page_len(a, "ListInvoices", fi, 4, 4, "invoices", &total), 0);
+	struct emu_reply i1 = call(a, "ListInvoices", NULL, "start_time=a&end_time=b&offset=2&limit=4", NULL);
+	struct emu_reply i2 = call(a, "ListInvoices", NULL, "start_time=a&end_time=b&offset=1&limit=8", NULL);
+	assert_string_equal(bss_json_compact(json_object_array_get_idx(bss_json_get(i1.body, "invoices"), 0)),
+			    bss_json_compact(json_object_array_get_idx(bss_json_get(i2.body, "invoices"), 4)));
+	json_object_put(i1.body);
+	json_object_put(i2.body);
+	emu_account_free(a);
+}
+
+/* ---- determinism ---- */
+static char *answer_text(struct emu_account *a, const char *op, const char *q)
+{
+	struct emu_reply r = call(a, op, NULL, q, NULL);
+	char *s = strdup(bss_json_compact(r.body));
+	json_object_put(r.body);
+	return s;
+}
+
+static void test_determinism(void **state)
+{
+	struct emu_account *a = mk_account(EMU_SCALE_SMALL, 11, BSS_SITE_INTL);
+	struct emu_account *b = mk_account(EMU_SCALE_SMALL, 11, BSS_SITE_INTL);
+	struct emu_account *c = mk_account(EMU_SCALE_SMALL, 12, BSS_SITE_INTL);
+	const char *q = "cycle=2026-09&offset=1234&limit=50";
+	char *x = answer_text(a, "ListCustomerselfResourceRecords", q);
+	char *y = answer_text(b, "ListCustomerselfResourceRecords", q);
+	char *z = answer_text(c, "ListCustomerselfResourceRecords", q);
+	assert_string_equal(x, y);
+	assert_true(strcmp(x, z) != 0);
+	free(x);
+	free(y);
+	free(z);
+	x = answer_text(a, "ListCustomerOrders", "limit=100");
+	y = answer_text(b, "ListCustomerOrders", "limit=100");
+	z = answer_text(c, "ListCustomerOrders", "limit=100");
+	assert_string_equal(x, y);
+	assert_true(strcmp(x, z) != 0);
+	free(x);
+	free(y);
+	free(z);
+	emu_account_free(a);
+	emu_account_free(b);
+	emu_account_free(c);
+}
+
+/* ---- huge scale ---- */
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void test_huge_page_speed(void **state)
+{
+	struct emu_account *a = mk_account(EMU_SCALE_HUGE, 3, BSS_SITE_INTL);
+	long total;
+	page_len(a, "ListCustomerselfResourceRecords", "cycle=2026-10", 0, 1, "fee_records", &total);
+	assert_true(total >= 1000000);
+	/* Time the account alone (the shape check of call() is not part of it). */
+	struct emu_query_param qp[] = { { "cycle", "2026-10" }, { "offset", "987000" }, { "limit", "1000" } };
+	struct emu_call c = { .op = bss_op_find("ListCustomerselfResourceRecords"), .query = qp, .n_query = 3,
+			      .now_ms = NOW_MS };
+	struct emu_reply rep;
+	struct timespec t0;
+	double best = 1e9;
+	for (int i = 0; i < 3; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		emu_account_handle(a, &c, &rep);
+		double ms = ms_since(&t0);
+		best = ms < best ? ms : best;
+		assert_int_equal(json_object_array_length(bss_json_get(rep.body, "fee_records")), 1000);
+		json_object_put(rep.body);
+	}
+	printf("huge: page of 1000 detail records at offset 987000 of %ld: %.1f ms (best of 3)\n", total, best);
+	assert_true(best < 200);
+	long n = page_len(a, "ListCustomerselfResourceRecords", "cycle=2026-10", 987000, 1000, "fee_records", &total);
+	assert_int_equal(n, 1000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	page_len(a, "ListCustomerselfResourceRecords", "cycle=2026-10&statistic_type=2", 25000, 1000,
+		 "fee_records", &total);
+	printf("huge: page of 1000 daily records: %.1f ms\n", ms_since(&t0));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct emu_reply r = call(a, "ShowCustomerMonthlySum", NULL, "bill_cycle=2026-10", NULL);
+	json_object_put(r.body);
+	printf("huge: monthly sum (first, builds the month cache): %.1f ms\n", ms_since(&t0));
+	emu_account_free(a);
+}
+
+/* ---- hostile text ---- */
+static void test_hostile_text(void **state)
+{
+	struct emu_account *a = mk_account(EMU_SCALE_SMALL, 8, BSS_SITE_INTL);
+	struct emu_reply r = call(a, "ListCustomerselfResourceRecords", NULL, "cycle=2026-11&statistic_type=1&limit=1000", NULL);
+	json_object *arr = bss_json_get(r.body, "fee_records");
+	int eq = 0, nl = 0, quote = 0, nonascii = 0, plain = 0;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+		const char *texts[] = { bss_json_get_str(e, "resource_name"), bss_json_get_str(e, "resource_tag"),
+					bss_json_get_str(e, "enterprise_project_name") };
+		for (int k = 0; k < 3; k++) {
+			const char *s = texts[k];
+			assert_non_null(s);
+			eq += strchr("=+-@", s[0]) != NULL;
+			nl += strchr(s, '\n') != NULL;
+			quote += strchr(s, '"') != NULL || strchr(s, ',') != NULL;
+			for (const char *p = s; *p; p++)
+				if ((unsigned char)*p >= 0x80) {
+					nonascii++;
+					break;
+				}
+			plain += k == 0 && s[0] >= 'a' && s[0] <= 'z';
+		}
+	}
+	assert_true(eq > 0);
+	assert_true(nl > 0);
+	assert_true(quote > 0);
+	assert_true(nonascii > 0);
+	assert_true(plain > (long)json_object_array_length(arr) / 2); /* a fraction only */
+	json_object_put(r.body);
+	r = call(a, "ListEnterpriseProject", NULL, NULL, NULL);
+	const char *all = bss_json_compact(r.body);
+	assert_non_null(strstr(all, "\"id\":\"0\""));
+	json_object_put(r.body);
+	emu_account_free(a);
+}
+
+static int main_more(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shapes_all_ops), cmocka_unit_test(test_pagination),
+		cmocka_unit_test(test_determinism),    cmocka_unit_test(test_huge_page_speed),
+		cmocka_unit_test(test_hostile_text),
+	};
+	return cmocka_run_group_tests_name("account-more", tests, NULL, NULL);
+}
+
 static int main_bills(void);
 
 int main(void)
 {
-	return main_bills();
+	int rc = main_bills();
+	return rc | main_more();
 }
-
 static int main_bills(void)
 {
 	const struct CMUnitTest tests[] = {

@@ -2,6 +2,10 @@
  * process (behind a fake account that echoes its calls), requests over
  * libcurl signed with bss_sign(). */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -498,6 +502,138 @@ static void test_latency(void **state)
 	ec_resp_clear(&resp);
 }
 
+/* One slow answer does not hold up the others (thread per connection). */
+struct par_arg {
+	long status;
+	long elapsed_ms;
+};
+
+static void *parallel_get(void *arg)
+{
+	struct par_arg *a = arg;
+	CURL *c = curl_easy_init();
+	struct ec_req r = req("GET", "/v2/accounts/customer-accounts/balances", NULL, NULL);
+	struct ec_resp resp;
+	if (c && ec_do(c, T.base, T.host, &r, &resp) == 0) {
+		a->status = resp.status;
+		a->elapsed_ms = resp.elapsed_ms;
+		ec_resp_clear(&resp);
+	}
+	curl_easy_cleanup(c);
+	return NULL;
+}
+
+static void test_latency_parallel(void **state)
+{
+	start((struct emu_server_config){ .rps = 0, .latency_ms = "400" });
+	pthread_t th[4];
+	struct par_arg args[4] = { { 0, 0 } };
+	int64_t t0 = bss_mono_ms();
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, parallel_get, &args[i]), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	int64_t total = bss_mono_ms() - t0;
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(args[i].status, 200);
+		assert_true(args[i].elapsed_ms >= 390);
+	}
+	assert_true(total < 1200); /* serialised would take 1600 ms */
+}
+
+static void test_https(void **state)
+{
+	char dir[] = "/tmp/emu-tls-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char cmd[512], cert[128], key[128];
+	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 "
+		 "-keyout %s -out %s >/dev/null 2>&1", key, cert);
+	if (system(cmd) != 0) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		(void)!system(cmd);
+		skip();
+	}
+	start((struct emu_server_config){ .rps = 0, .tls_cert = cert, .tls_key = key });
+	snprintf(T.base, sizeof(T.base), "https://%s", T.host);
+	get_ok("/v2/accounts/customer-accounts/balances", NULL);
+	struct ec_req r = req("GET", "/v2/accounts/customer-accounts/balances", NULL, NULL);
+	r.sk = "WrongSecretKey";
+	struct ec_resp resp;
+	send_req(&r, &resp);
+	expect_error(&resp, 401, "APIG.0301");
+	ec_resp_clear(&resp);
+	/* Plain HTTP to the HTTPS port gets no HTTP answer. */
+	snprintf(T.base, sizeof(T.base), "http://%s", T.host);
+	r = req("GET", "/v2/accounts/customer-accounts/balances", NULL, NULL);
+	send_req(&r, &resp);
+	assert_int_not_equal(resp.status, 200);
+	ec_resp_clear(&resp);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	(void)!system(cmd);
+}
+
+/* The program: --port-file, control API, clean exit on SIGTERM. */
+static void test_binary(void **state)
+{
+	const char *bdir = getenv("BSSFS_BUILD_DIR");
+	char exe[512], dir[] = "/tmp/emu-bin-XXXXXX", port_file[128];
+	snprintf(exe, sizeof(exe), "%s/bss-emulator", bdir ? bdir : ".");
+	if (access(exe, X_OK) != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(port_file, sizeof(port_file), "%s/port", dir);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(exe, exe, "--port-file", port_file, "--scale", "tiny", "--ak", AK, "--sk", SK,
+		      "--domain-id", DOMAIN, "--log-level", "warn", (char *)NULL);
+		_exit(127);
+	}
+	int port = 0;
+	for (int i = 0; i < 100 && port <= 0; i++) {
+		FILE *f = fopen(port_file, "r");
+		if (f) {
+			if (fscanf(f, "%d", &port) != 1)
+				port = 0;
+			fclose(f);
+		}
+		if (port <= 0)
+			bss_sleep_ms(50);
+	}
+	assert_true(port > 0);
+	T.curl = curl_easy_init();
+	snprintf(T.host, sizeof(T.host), "127.0.0.1:%d", port);
+	snprintf(T.base, sizeof(T.base), "http://%s", T.host);
+	emu_clock_set_start(0); /* the program runs on the real clock */
+	struct ec_req r = req("GET", "/v2/nothing", NULL, NULL);
+	struct ec_resp resp;
+	send_req(&r, &resp);
+	expect_error(&resp, 404, "APIG.0101");
+	ec_resp_clear(&resp);
+	r = req("GET", "/v2/accounts/customer-accounts/balances", NULL, NULL);
+	r.sk = "WrongSecretKey";
+	send_req(&r, &resp);
+	expect_error(&resp, 401, "APIG.0301");
+	ec_resp_clear(&resp);
+	json_object *st = control("GET", "/_emulator/stats", NULL);
+	assert_int_equal(stat_num(st, "signature_failures", NULL), 1);
+	assert_int_equal(stat_num(st, "requests_total", NULL), 2);
+	json_object_put(st);
+	kill(pid, SIGTERM);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	(void)!system(cmd);
+	curl_easy_cleanup(T.curl);
+	memset(&T, 0, sizeof(T));
+}
+
 /* ---- control API ---- */
 
 static void test_control_stats_reset(void **state)
@@ -597,6 +733,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_fault_truncate_malformed, teardown),
 		cmocka_unit_test(test_faults_parse_and_rates),
 		cmocka_unit_test_teardown(test_latency, teardown),
+		cmocka_unit_test_teardown(test_latency_parallel, teardown),
+		cmocka_unit_test_teardown(test_https, teardown),
+		cmocka_unit_test(test_binary),
 		cmocka_unit_test_teardown(test_control_stats_reset, teardown),
 		cmocka_unit_test_teardown(test_validation, teardown),
 		cmocka_unit_test_teardown(test_validation_body_and_eps, teardown),

@@ -149,6 +149,29 @@ static bool throttle_code(const char *code)
 
 enum verdict { V_OK, V_FAIL, V_RETRY };
 
+/* Replaces every occurrence of secret in s by "***" (in place). A gateway's
+ * "verify aksk signature fail" message may echo the canonical request,
+ * which holds the X-Security-Token value. */
+static void scrub(char *s, const char *secret)
+{
+	size_t sl = secret ? strlen(secret) : 0;
+	if (sl < 4)
+		return;
+	char *p;
+	while ((p = strstr(s, secret))) {
+		memcpy(p, "***", 3);
+		memmove(p + 3, p + sl, strlen(p + sl) + 1);
+	}
+}
+
+static void scrub_error(const struct bss_client *c, struct bss_error *err)
+{
+	scrub(err->message, c->sk);
+	scrub(err->message, c->security_token);
+	scrub(err->code, c->sk);
+	scrub(err->code, c->security_token);
+}
+
 /* Classifies one exchange, filling err on failure and *out on success. */
 static enum verdict classify(const struct bss_op *op, struct bss_http_result *r, json_object **out,
 			     struct bss_error *err)
@@ -213,9 +236,12 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op,
 		       const struct bss_request *req, json_object **out, struct bss_error *err)
 {
 	struct bss_error local;
+	json_object *discard = NULL;
 	if (!err)
 		err = &local;
 	bss_error_reset(err, op ? op->name : (req ? req->op : NULL));
+	if (!out)
+		out = &discard;
 	*out = NULL;
 	if (!op) {
 		bss_error_set(err, 0, "BSSFS.UNKNOWN_OP", "unknown operation %s",
@@ -274,6 +300,7 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op,
 		}
 		bss_stats_attempt(s, r.status, r.body_len, bss_mono_ms() - t0, attempt > 1);
 		v = classify(op, &r, out, err);
+		scrub_error(c, err);
 		int retry_after = r.retry_after_s;
 		bss_http_result_free(&r);
 		if (v != V_RETRY || attempt >= max)
@@ -294,8 +321,10 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op,
 		explicit_bzero(body, body_len);
 		free(body);
 	}
-	if (v == V_OK && rc == 0)
+	if (v == V_OK && rc == 0) {
+		json_object_put(discard);
 		return 0;
+	}
 	if (rc == -ENOMEM || (rc < 0 && strcmp(err->code, "BSSFS.LOCAL") == 0)) {
 		bss_stats_error(s);
 		return rc;

@@ -561,6 +561,32 @@ static void test_decimal_text(void **state)
 	script_free(sc);
 }
 
+/* A gateway message echoing the canonical request (with the token) is
+ * scrubbed before it reaches err or the log. */
+static void test_error_message_scrubbed(void **state)
+{
+	(void)state;
+	struct script *sc = script_new(
+		NULL, 0,
+		(struct step){ 401,
+			       "{\"error_code\":\"APIGW.0301\",\"error_msg\":\"Incorrect IAM authentication "
+			       "information: verify aksk signature fail, canonicalRequest:GET|/v2/x/|"
+			       "|x-security-token:" T_TOKEN "|\"}",
+			       NULL, TS_RESPOND, 0 });
+	struct ts_server *s = ts_start(scripted, sc);
+	struct bss_client_config cfg = { .security_token = T_TOKEN, .domain_id = T_DOMAIN, .max_rps = 1000 };
+	struct bss_client *c = test_client(s, &cfg);
+	json_object *out = NULL;
+	struct bss_error err;
+	assert_int_equal(call_op(c, "ShowCustomerAccountBalances", &out, &err), -EACCES);
+	assert_null(strstr(err.message, T_TOKEN));
+	assert_non_null(strstr(err.message, "x-security-token:***"));
+	assert_non_null(strstr(err.message, "verify aksk signature fail"));
+	bss_client_free(c);
+	ts_stop(s);
+	script_free(sc);
+}
+
 /* ---- rate limit: 4 threads, never more than max_rps in any 1 s window ---- */
 
 struct hammer {
@@ -698,6 +724,7 @@ int main(void)
 		cmocka_unit_test(test_non_idempotent_once),
 		cmocka_unit_test(test_error_answers),
 		cmocka_unit_test(test_decimal_text),
+		cmocka_unit_test(test_error_message_scrubbed),
 		cmocka_unit_test(test_rate_limit_threads),
 		cmocka_unit_test(test_debug_log_has_no_secrets),
 	};

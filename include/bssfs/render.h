@@ -32,11 +32,14 @@ struct bss_renderer;
  * array of the answer). NULL on ENOMEM or an unknown records_key. */
 struct bss_renderer *bss_render_new(const struct bss_op *op, enum bss_render_format fmt,
 				    const struct bss_render_opts *opts, FILE *out);
-/* Adds one page (the whole answer). 0 or -errno (-EIO on write error,
- * -EINVAL on an answer that cannot be rendered). */
+/* Adds one page (the whole answer; borrowed). 0 or -errno (-EIO on write
+ * error, -EINVAL on an answer that cannot be rendered). A page rejected
+ * for its shape writes nothing; any other error is sticky. */
 int bss_render_page(struct bss_renderer *r, json_object *page);
 /* Finishes the document; total_count in the JSON becomes the number of
- * records rendered. 0 or -errno. */
+ * records rendered (a total that precedes the record array is written as
+ * the first page sent it, and finish returns -EIO when the records rendered
+ * differ). -EINVAL when no page was added. 0 or -errno. */
 int bss_render_finish(struct bss_renderer *r);
 void bss_render_free(struct bss_renderer *r);
 

@@ -224,6 +224,49 @@ static struct bss_dec balance(void)
 	return sum;
 }
 
+/* A primary yearly/monthly resource in use: its record (owned). */
+static json_object *a_resource(int index)
+{
+	json_object *body = NULL;
+	const char *b = "{\"only_main_resource\":1,\"status_list\":[2],\"offset\":0,\"limit\":100}";
+	assert_int_equal(bss_json_parse(b, strlen(b), &body, NULL, 0), 0);
+	struct bss_request req = { .op = "ListPayPerUseCustomerResources", .body = body };
+	json_object *ans = NULL;
+	struct bss_error err;
+	if (bss_client_call(client, &req, &ans, &err) != 0)
+		fail_msg("ListPayPerUseCustomerResources: %s %s", err.code, err.message);
+	json_object_put(body);
+	json_object *list = bss_json_get(ans, "data");
+	if (!list || (int)json_object_array_length(list) <= index)
+		fail_msg("fewer than %d resources", index + 1);
+	json_object *r = json_object_get(json_object_array_get_idx(list, index));
+	json_object_put(ans);
+	return r;
+}
+
+static int expire_policy(const char *id)
+{
+	char b[256];
+	snprintf(b, sizeof b, "{\"resource_ids\":[\"%s\"]}", id);
+	json_object *body = NULL;
+	assert_int_equal(bss_json_parse(b, strlen(b), &body, NULL, 0), 0);
+	struct bss_request req = { .op = "ListPayPerUseCustomerResources", .body = body };
+	json_object *ans = NULL;
+	struct bss_error err;
+	if (bss_client_call(client, &req, &ans, &err) != 0)
+		fail_msg("ListPayPerUseCustomerResources: %s %s", err.code, err.message);
+	json_object_put(body);
+	int pol = -1;
+	json_object *list = bss_json_get(ans, "data");
+	for (size_t i = 0; list && i < json_object_array_length(list); i++) {
+		json_object *r = json_object_array_get_idx(list, i);
+		if (strcmp(bss_json_get_str(r, "resource_id"), id) == 0)
+			pol = json_object_get_int(bss_json_get(r, "expire_policy"));
+	}
+	json_object_put(ans);
+	return pol;
+}
+
 static json_object *act(enum bss_purchase_mode m, enum bss_action a, const char *id,
 			const char *doc, int *rc)
 {
@@ -355,6 +398,128 @@ static void test_pay_server_errors_never_twice(void **state)
 	}
 }
 
+static void test_renew(void **state)
+{
+	(void)state;
+	need_emulator();
+	json_object *r = a_resource(0);
+	char id[128];
+	snprintf(id, sizeof id, "%s", bss_json_get_str(r, "resource_id"));
+	json_object_put(r);
+	int rc;
+	json_object *o = act(BSS_PURCHASE_DRY_RUN, BSS_ACTION_RENEW, id,
+			     "{\"period_type\":2,\"period_num\":1}", &rc);
+	if (rc)
+		fail_msg("renew dry-run: %s", json_object_to_json_string(o));
+	json_object *quote = bss_json_get(bss_json_get(o, "price"), "quote");
+	if (!bss_json_get(quote, "renew_inquiry_results"))
+		fail_msg("no quote: %s", json_object_to_json_string(o));
+	json_object_put(o);
+	json_object *st = control("stats", NULL);
+	assert_int_equal(total_state_changes(st), 0);
+	assert_int_equal(stat_num(st, "requests", "RenewalResources"), 0);
+	assert_int_equal(stat_num(st, "requests", "ListRenewRateOnPeriod"), 1);
+	json_object_put(st);
+
+	o = act(BSS_PURCHASE_ON, BSS_ACTION_RENEW, id, "{\"period_type\":2,\"period_num\":1}", &rc);
+	if (rc)
+		fail_msg("renew: %s", json_object_to_json_string(o));
+	assert_string_equal(bss_json_get_str(o, "result"), "submitted");
+	json_object *oids = bss_json_get(bss_json_get(o, "response"), "order_ids");
+	assert_non_null(oids);
+	assert_int_equal(json_object_array_length(oids), 1);
+	json_object_put(o);
+	st = control("stats", NULL);
+	assert_int_equal(stat_num(st, "requests", "RenewalResources"), 1);
+	assert_true(total_state_changes(st) >= 1);
+	json_object_put(st);
+
+	/* Answer lost: the new renewal order is found by reading back. */
+	json_object_put(control("faults", "{\"spec\":\"RenewalResources:drop_after=1\"}"));
+	o = act(BSS_PURCHASE_ON, BSS_ACTION_RENEW, id, "{\"period_type\":3,\"period_num\":1}", &rc);
+	json_object_put(control("faults", "{\"spec\":\"\"}"));
+	assert_string_equal(bss_json_get_str(o, "result"), "unknown");
+	json_object *rb = bss_json_get(o, "readback");
+	if (rc || strcmp(bss_json_get_str(rb, "verdict"), "applied") != 0)
+		fail_msg("renew lost: %s", json_object_to_json_string(o));
+	assert_int_equal(json_object_array_length(bss_json_get(rb, "new_order_ids")), 1);
+	json_object_put(o);
+	st = control("stats", NULL);
+	assert_int_equal(stat_num(st, "requests", "RenewalResources"), 2);
+	json_object_put(st);
+}
+
+static void test_auto_renew(void **state)
+{
+	(void)state;
+	need_emulator();
+	json_object *r = a_resource(1);
+	char id[128];
+	snprintf(id, sizeof id, "%s", bss_json_get_str(r, "resource_id"));
+	json_object_put(r);
+	int rc;
+	json_object *o = act(BSS_PURCHASE_ON, BSS_ACTION_AUTO_RENEW, id, "off\n", &rc);
+	json_object_put(o); /* may fail if already off (CBC.99003605) */
+	o = act(BSS_PURCHASE_ON, BSS_ACTION_AUTO_RENEW, id, "on\n", &rc);
+	if (rc)
+		fail_msg("auto-renew on: %s", json_object_to_json_string(o));
+	json_object_put(o);
+	assert_int_equal(expire_policy(id), 3);
+	o = act(BSS_PURCHASE_ON, BSS_ACTION_AUTO_RENEW, id, "off", &rc);
+	if (rc)
+		fail_msg("auto-renew off: %s", json_object_to_json_string(o));
+	json_object_put(o);
+	assert_true(expire_policy(id) != 3);
+	/* Lost answer: read back expire_policy, never resend. */
+	json_object_put(control("reset", "{}"));
+	json_object_put(control("faults", "{\"spec\":\"AutoRenewalResources:drop_after=1\"}"));
+	o = act(BSS_PURCHASE_ON, BSS_ACTION_AUTO_RENEW, id, "{\"auto_renew_times\":3}", &rc);
+	json_object_put(control("faults", "{\"spec\":\"\"}"));
+	if (rc || strcmp(bss_json_get_str(bss_json_get(o, "readback"), "verdict"), "applied") != 0)
+		fail_msg("auto-renew lost: %s", json_object_to_json_string(o));
+	json_object_put(o);
+	json_object *st = control("stats", NULL);
+	assert_int_equal(stat_num(st, "requests", "AutoRenewalResources"), 1);
+	json_object_put(st);
+}
+
+static void test_prices(void **state)
+{
+	(void)state;
+	need_emulator();
+	json_object *r = a_resource(0);
+	char doc[2048];
+	static const char *const types[] = { "on-demand", "period" };
+	for (int i = 0; i < 2; i++) {
+		snprintf(doc, sizeof doc,
+			 "{\"type\":\"%s\",\"project_id\":\"%s\",\"product_infos\":[{\"id\":\"1\","
+			 "\"cloud_service_type\":\"%s\",\"resource_type\":\"%s\",\"resource_spec\":"
+			 "\"%s\",\"region\":\"%s\",%s\"subscription_num\":1}]}",
+			 types[i], bss_json_get_str(r, "project_id") ? bss_json_get_str(r, "project_id") : "p",
+			 bss_json_get_str(r, "service_type_code"),
+			 bss_json_get_str(r, "resource_type_code"),
+			 bss_json_get_str(r, "resource_spec_code"), bss_json_get_str(r, "region_code"),
+			 i == 0 ? "\"usage_factor\":\"Duration\",\"usage_value\":1,\"usage_measure_id\":4,"
+				: "\"period_type\":2,\"period_num\":1,");
+		char *out = NULL;
+		int rc = bss_price_run(client, doc, strlen(doc), &out);
+		if (rc)
+			fail_msg("price %s: %s", types[i], out);
+		assert_non_null(strstr(out, "\"quote\""));
+		free(out);
+	}
+	json_object_put(r);
+	/* A rejected price request sends nothing. */
+	char *out = NULL;
+	assert_int_equal(bss_price_run(client, "{\"type\":\"period\"}", 17, &out), -EINVAL);
+	free(out);
+	json_object *st = control("stats", NULL);
+	assert_int_equal(total_state_changes(st), 0);
+	assert_int_equal(stat_num(st, "requests", "ListOnDemandResourceRatings"), 1);
+	assert_int_equal(stat_num(st, "requests", "ListRateOnPeriodDetail"), 1);
+	json_object_put(st);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -363,6 +528,9 @@ int main(void)
 		cmocka_unit_test(test_pay_on),
 		cmocka_unit_test(test_pay_answer_lost),
 		cmocka_unit_test(test_pay_server_errors_never_twice),
+		cmocka_unit_test(test_renew),
+		cmocka_unit_test(test_auto_renew),
+		cmocka_unit_test(test_prices),
 	};
 	int rc = cmocka_run_group_tests(tests, start_emulator, stop_emulator);
 	curl_global_cleanup();

@@ -582,12 +582,261 @@ static void test_hostile_text(void **state)
 	emu_account_free(a);
 }
 
+/* ---- state changes ---- */
+static struct bss_dec cash_balance(struct emu_account *a)
+{
+	struct emu_reply r = call(a, "ShowCustomerAccountBalances", NULL, NULL, NULL);
+	json_object *arr = bss_json_get(r.body, "account_balances");
+	struct bss_dec d = { 0, 0 };
+	bool found = false;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+		if (jint(e, "account_type") == 1) {
+			assert_int_equal(bss_json_get_dec(bss_json_get(e, "amount"), &d), 0);
+			found = true;
+		}
+	}
+	assert_true(found);
+	json_object_put(r.body);
+	return d;
+}
+
+/* Field of the order with that id, via ListCustomerOrders. */
+static json_object *order_info(struct emu_account *a, const char *id)
+{
+	char q[128];
+	snprintf(q, sizeof q, "order_id=%s", id);
+	struct emu_reply r = call(a, "ListCustomerOrders", NULL, q, NULL);
+	assert_int_equal(jint(r.body, "total_count"), 1);
+	json_object *o = json_object_get(json_object_array_get_idx(bss_json_get(r.body, "order_infos"), 0));
+	json_object_put(r.body);
+	return o;
+}
+
+static json_object *resource_info(struct emu_account *a, const char *rid)
+{
+	char body[160];
+	snprintf(body, sizeof body, "{\"resource_ids\":[\"%s\"]}", rid);
+	struct emu_reply r = call(a, "ListPayPerUseCustomerResources", NULL, NULL, body);
+	assert_int_equal(jint(r.body, "total_count"), 1);
+	json_object *o = json_object_get(json_object_array_get_idx(bss_json_get(r.body, "data"), 0));
+	json_object_put(r.body);
+	return o;
+}
+
+static int post(struct emu_account *a, const char *op, const char *pv, const char *body, char *code, size_t len)
+{
+	struct emu_reply r = call(a, op, pv, NULL, body);
+	if (code) {
+		const char *c = r.body ? bss_json_get_str(r.body, "error_code") : NULL;
+		snprintf(code, len, "%s", c ? c : "");
+	}
+	json_object_put(r.body);
+	return r.status;
+}
+
+static void test_pay_and_cancel(void **state)
+{
+	struct emu_account *a = mk_account(EMU_SCALE_TINY, 21, BSS_SITE_INTL);
+	struct bss_dec before = cash_balance(a), after, diff, amount, top0, top1;
+	struct sums ms0, ms1;
+	monthly_sum(a, "2026-11", &ms0, &top0);
+	long n0, n1;
+	page_len(a, "ListCustomerselfResourceRecords", "cycle=2026-11", 0, 1, "fee_records", &n0);
+	char *oid = first_str(a, "ListCustomerOrders", "status=6", NULL, "order_infos", "order_id");
+	json_object *o = order_info(a, oid);
+	assert_int_equal(bss_json_get_dec(bss_json_get(o, "amount_after_discount"), &amount), 0);
+	assert_null(bss_json_get(o, "payment_time"));
+	json_object_put(o);
+	char body[256], code[32];
+	snprintf(body, sizeof body, "{\"order_id\":\"%s\",\"use_coupon\":\"NO\",\"use_discount\":\"NO\"}", oid);
+	assert_int_equal(post(a, "PayOrders", NULL, body, code, sizeof code), 204);
+	/* Balance moved by exactly the order amount. */
+	after = cash_balance(a);
+	assert_int_equal(bss_dec_sub(&before, &after, &diff), 0);
+	assert_int_equal(bss_dec_cmp(&diff, &amount), 0);
+	o = order_info(a, oid);
+	assert_int_equal(jint(o, "status"), 5);
+	assert_non_null(bss_json_get(o, "payment_time"));
+	json_object_put(o);
+	/* The current month gained one record and the amount; still consistent. */
+	page_len(a, "ListCustomerselfResourceRecords", "cycle=2026-11", 0, 1, "fee_records", &n1);
+	assert_int_equal(n1, n0 + 1);
+	monthly_sum(a, "2026-11", &ms1, &top1);
+	assert_int_equal(bss_dec_sub(&top1, &top0, &diff), 0);
+	assert_int_equal(bss_dec_cmp(&diff, &amount), 0);
+	check_month(a, "2026-11", true);
+	/* Paying again, or an unknown order, fails. */
+	assert_int_equal(post(a, "PayOrders", NULL, body, code, sizeof code), 400);
+	assert_string_equal(code, "CBC.30000010");
+	assert_int_equal(post(a, "PayOrders", NULL, "{\"order_id\":\"CS0000000000NOPE\",\"use_coupon\":\"NO\",\"use_discount\":\"NO\"}",
+			      code, sizeof code), 400);
+	assert_string_equal(code, "CBC.30000010");
+	/* Cancel a pending order; cancelling a paid one fails. */
+	char *oid2 = first_str(a, "ListCustomerOrders", "status=6", NULL, "order_infos", "order_id");
+	snprintf(body, sizeof body, "{\"order_id\":\"%s\"}", oid2);
+	assert_int_equal(post(a, "CancelCustomerOrder", NULL, body, code, sizeof code), 204);
+	o = order_info(a, oid2);
+	assert_int_equal(jint(o, "status"), 4);
+	json_object_put(o);
+	assert_int_equal(post(a, "CancelCustomerOrder", NULL, body, code, sizeof code), 400);
+	assert_string_equal(code, "CBC.99005010");
+	/* Stats, then reset restores everything. */
+	json_object *st = json_object_new_object();
+	emu_account_stats(a, st);
+	assert_int_equal(jint(st, "payments"), 1);
+	assert_int_equal(jint(bss_json_get(st, "state_changes"), "PayOrders"), 1);
+	assert_int_equal(jint(bss_json_get(st, "state_changes"), "CancelCustomerOrder"), 1);
+	json_object_put(st);
+	emu_account_reset(a);
+	after = cash_balance(a);
+	assert_int_equal(bss_dec_cmp(&after, &before), 0);
+	o = order_info(a, oid);
+	assert_int_equal(jint(o, "status"), 6);
+	json_object_put(o);
+	st = json_object_new_object();
+	emu_account_stats(a, st);
+	assert_int_equal(jint(st, "payments"), 0);
+	json_object_put(st);
+	free(oid);
+	free(oid2);
+	emu_account_free(a);
+}
+
+static int64_t time_ms_of(json_object *o, const char *key)
+{
+	const char *s = bss_json_get_str(o, key);
+	assert_non_null(s);
+	struct tm tm = { 0 };
+	assert_non_null(strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm));
+	return (int64_t)timegm(&tm) * 1000;
+}
+
+static void test_subscriptions(void **state)
+{
+	struct emu_account *a = mk_account(EMU_SCALE_SMALL, 22, BSS_SITE_INTL);
+	char *rid = first_str(a, "ListPayPerUseCustomerResources", NULL, "{}", "data", "resource_id");
+	json_object *r0 = resource_info(a, rid);
+	int64_t exp0 = time_ms_of(r0, "expire_time");
+	json_object_put(r0);
+	char body[256], code[32];
+	/* Renewal without auto-pay: a pending renewal order. */
+	snprintf(body, sizeof body, "{\"resource_ids\":[\"%s\"],\"period_type\":2,\"period_num\":2,\"is_auto_pay\":0}", rid);
+	struct emu_reply r = call(a, "RenewalResources", NULL, NULL, body);
+	assert_int_equal(r.status, 200);
+	json_object *ids = bss_json_get(r.body, "order_ids");
+	assert_int_equal(json_object_array_length(ids), 1);
+	json_object *o = order_info(a, json_object_get_string(json_object_array_get_idx(ids, 0)));
+	assert_int_equal(jint(o, "status"), 6);
+	assert_int_equal(jint(o, "order_type"), 2);
+	json_object_put(o);
+	json_object_put(r.body);
+	/* With auto-pay: paid at once, balance and expiry move. */
+	struct bss_dec before = cash_balance(a), after, diff, amount;
+	snprintf(body, sizeof body, "{\"resource_ids\":[\"%s\"],\"period_type\":2,\"period_num\":1,\"is_auto_pay\":1}", rid);
+	r = call(a, "RenewalResources", NULL, NULL, body);
+	ids = bss_json_get(r.body, "order_ids");
+	o = order_info(a, json_object_get_string(json_object_array_get_idx(ids, 0)));
+	assert_int_equal(jint(o, "status"), 5);
+	assert_int_equal(bss_json_get_dec(bss_json_get(o, "amount_after_discount"), &amount), 0);
+	json_object_put(o);
+	json_object_put(r.body);
+	after = cash_balance(a);
+	bss_dec_sub(&before, &after, &diff);
+	assert_int_equal(bss_dec_cmp(&diff, &amount), 0);
+	r0 = resource_info(a, rid);
+	assert_int_equal(time_ms_of(r0, "expire_time") - exp0, 30LL * 86400 * 1000);
+	json_object_put(r0);
+	/* Unknown resource: a failure entry, no order. */
+	r = call(a, "RenewalResources", NULL, NULL, "{\"resource_ids\":[\"nope\"],\"period_type\":2,\"period_num\":1}");
+	assert_int_equal(json_object_array_length(bss_json_get(r.body, "order_ids")), 0);
+	assert_int_equal(json_object_array_length(bss_json_get(r.body, "fail_resource_infos")), 1);
+	json_object_put(r.body);
+	/* Auto-renew on / off flips the policy; cancelling twice fails. */
+	assert_int_equal(post(a, "AutoRenewalResources", rid, "{}", code, sizeof code), 204);
+	r0 = resource_info(a, rid);
+	assert_int_equal(jint(r0, "expire_policy"), 3);
+	json_object_put(r0);
+	assert_int_equal(post(a, "CancelAutoRenewalResources", rid, NULL, code, sizeof code), 204);
+	r0 = resource_info(a, rid);
+	assert_int_equal(jint(r0, "expire_policy"), 0);
+	json_object_put(r0);
+	assert_int_equal(post(a, "CancelAutoRenewalResources", rid, NULL, code, sizeof code), 400);
+	assert_string_equal(code, "CBC.99003605");
+	assert_int_equal(post(a, "AutoRenewalResources", "nope", "{}", code, sizeof code), 400);
+	assert_string_equal(code, "CBC.99003012");
+	/* Switch to pay-per-use at expiry, then unsubscribe. */
+	snprintf(body, sizeof body, "{\"operation\":\"SET_UP\",\"resource_ids\":[\"%s\"]}", rid);
+	assert_int_equal(post(a, "UpdatePeriodToOnDemand", NULL, body, code, sizeof code), 200);
+	r0 = resource_info(a, rid);
+	assert_int_equal(jint(r0, "expire_policy"), 1);
+	json_object_put(r0);
+	snprintf(body, sizeof body, "{\"resource_ids\":[\"%s\"],\"unsubscribe_type\":1}", rid);
+	assert_int_equal(post(a, "CancelResourcesSubscription", NULL, body, code, sizeof code), 200);
+	r0 = resource_info(a, rid);
+	assert_int_equal(jint(r0, "status"), 3);
+	json_object_put(r0);
+	json_object *st = json_object_new_object();
+	emu_account_stats(a, st);
+	json_object *sc = bss_json_get(st, "state_changes");
+	assert_int_equal(jint(st, "payments"), 1);
+	assert_int_equal(jint(sc, "RenewalResources"), 2);
+	assert_int_equal(jint(sc, "AutoRenewalResources"), 1);
+	assert_int_equal(jint(sc, "CancelAutoRenewalResources"), 1);
+	assert_int_equal(jint(sc, "UpdatePeriodToOnDemand"), 1);
+	assert_int_equal(jint(sc, "CancelResourcesSubscription"), 1);
+	json_object_put(st);
+	emu_account_reset(a);
+	r0 = resource_info(a, rid);
+	assert_int_equal(jint(r0, "status"), 2);
+	assert_int_equal(time_ms_of(r0, "expire_time"), exp0);
+	json_object_put(r0);
+	free(rid);
+	emu_account_free(a);
+}
+
+static void test_errors_and_window(void **state)
+{
+	struct emu_account *a = mk_account(EMU_SCALE_TINY, 23, BSS_SITE_INTL);
+	struct emu_reply r = call(a, "ShowCustomerMonthlySum", NULL, "bill_cycle=2026-13", NULL);
+	assert_int_equal(r.status, 400);
+	assert_string_equal(bss_json_get_str(r.body, "error_code"), "CBC.0100");
+	json_object_put(r.body);
+	r = call(a, "ShowCustomerMonthlySum", NULL, "bill_cycle=2020-01", NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(jint(r.body, "total_count"), 0);
+	json_object_put(r.body);
+	r = call(a, "ShowEnterpriseProject", "no-such-ep", NULL, NULL);
+	assert_int_equal(r.status, 404);
+	assert_string_equal(bss_json_get_str(bss_json_get(r.body, "error"), "error_code"), "EPS.0005");
+	json_object_put(r.body);
+	/* The current month has records only up to today (the 26th, UTC+8). */
+	r = call(a, "ListCustomerselfResourceRecords", NULL, "cycle=2026-11&statistic_type=2&limit=1000", NULL);
+	json_object *arr = bss_json_get(r.body, "fee_records");
+	for (size_t i = 0; i < json_object_array_length(arr); i++)
+		assert_true(strcmp(bss_json_get_str(json_object_array_get_idx(arr, i), "bill_date"), "2026-11-26") <= 0);
+	assert_string_equal(bss_json_get_str(json_object_array_get_idx(arr, json_object_array_length(arr) - 1), "bill_date"),
+			    "2026-11-26");
+	json_object_put(r.body);
+	/* Filters: one service type only. */
+	r = call(a, "ListCustomerselfResourceRecords", NULL,
+		 "cycle=2026-10&cloud_service_type=hws.service.type.ec2&limit=1000", NULL);
+	arr = bss_json_get(r.body, "fee_records");
+	assert_true(json_object_array_length(arr) > 0);
+	for (size_t i = 0; i < json_object_array_length(arr); i++)
+		assert_string_equal(bss_json_get_str(json_object_array_get_idx(arr, i), "cloud_service_type"),
+				    "hws.service.type.ec2");
+	json_object_put(r.body);
+	emu_account_free(a);
+}
+
 static int main_more(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shapes_all_ops), cmocka_unit_test(test_pagination),
 		cmocka_unit_test(test_determinism),    cmocka_unit_test(test_huge_page_speed),
-		cmocka_unit_test(test_hostile_text),
+		cmocka_unit_test(test_hostile_text),   cmocka_unit_test(test_pay_and_cancel),
+		cmocka_unit_test(test_subscriptions),  cmocka_unit_test(test_errors_and_window),
 	};
 	return cmocka_run_group_tests_name("account-more", tests, NULL, NULL);
 }

@@ -496,6 +496,77 @@ static void test_csv_roundtrip_sum(void **state)
 		free(texts[p]);
 }
 
+/* Randomised text: whatever a user puts in a name or tag reads back from
+ * the CSV exactly (with the guard's quote when it starts like a formula). */
+static const struct bss_field rnd_rec[] = {
+	{ "a", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
+	{ "b", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
+};
+static const struct bss_field rnd_resp[] = {
+	{ "recs", BSS_T_ARRAY, BSS_T_OBJECT, false, false, 0, 0, 0, 0, rnd_rec, 2 },
+};
+static const struct bss_op rnd_op = {
+	.name = "SyntheticText", .method = "GET", .path = "/z", .records_key = "recs",
+	.response = rnd_resp, .n_response = 1,
+};
+
+static void test_csv_random_text_roundtrip(void **state)
+{
+	(void)state;
+	static const char *const atoms[] = { ",", "\"", "\r", "\n", "\r\n", "=", "+", "-", "@",
+					     "\t", ";", "'", " ", "x", "9", "\xc3\xa9", "\xe4\xb8\xad" };
+	enum { N = 300 };
+	char *strs[N][2];
+	unsigned long long seed = 0x9e3779b97f4a7c15ULL;
+	json_object *page = json_object_new_object(), *arr = json_object_new_array();
+	for (int i = 0; i < N; i++) {
+		json_object *rec = json_object_new_object();
+		for (int k = 0; k < 2; k++) {
+			char buf[128] = "";
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			int len = (int)((seed >> 33) % 9);
+			for (int j = 0; j < len; j++) {
+				seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+				strcat(buf, atoms[(seed >> 33) % (sizeof(atoms) / sizeof(*atoms))]);
+			}
+			strs[i][k] = strdup(buf);
+			json_object_object_add(rec, k ? "b" : "a", json_object_new_string(buf));
+		}
+		json_object_array_add(arr, rec);
+	}
+	json_object_object_add(page, "recs", arr);
+	for (int unix_eol = 0; unix_eol < 2; unix_eol++) {
+		char *out = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&out, &len);
+		struct bss_render_opts o = { .csv_unix = unix_eol };
+		struct bss_renderer *r = bss_render_new(&rnd_op, BSS_RENDER_CSV, &o, f);
+		assert_int_equal(bss_render_page(r, page), 0);
+		assert_int_equal(bss_render_finish(r), 0);
+		bss_render_free(r);
+		fclose(f);
+		struct csv_table t;
+		assert_int_equal(csv_parse(out, len, unix_eol ? "\n" : "\r\n", &t), 0);
+		assert_int_equal(t.nrows, N + 1);
+		for (int i = 0; i < N; i++) {
+			assert_int_equal(t.ncols[i + 1], 2);
+			for (int k = 0; k < 2; k++) {
+				const char *s = strs[i][k];
+				bool guard = s[0] && strchr("=+-@\t\r\n", s[0]);
+				char want[160];
+				snprintf(want, sizeof(want), "%s%s", guard ? "'" : "", s);
+				assert_string_equal(t.rows[i + 1][k], want);
+			}
+		}
+		csv_table_free(&t);
+		free(out);
+	}
+	json_object_put(page);
+	for (int i = 0; i < N; i++)
+		for (int k = 0; k < 2; k++)
+			free(strs[i][k]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_csv_measure_unconvertible),
 		cmocka_unit_test(test_csv_errors),
 		cmocka_unit_test(test_csv_roundtrip_sum),
+		cmocka_unit_test(test_csv_random_text_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

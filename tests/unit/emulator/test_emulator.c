@@ -458,6 +458,31 @@ static void test_fault_truncate_malformed(void **state)
 	ec_resp_clear(&resp);
 }
 
+/* The same seed gives the same faults; a reset replays them. */
+static void test_faults_deterministic(void **state)
+{
+	start((struct emu_server_config){ .rps = 0, .faults = "500=0.5", .seed = 7 });
+	long first[24], again[24];
+	for (int round = 0; round < 2; round++) {
+		long *out = round ? again : first;
+		for (int i = 0; i < 24; i++) {
+			struct ec_req r = req("GET", "/v2/accounts/customer-accounts/balances", NULL, NULL);
+			struct ec_resp resp;
+			send_req(&r, &resp);
+			out[i] = resp.status;
+			ec_resp_clear(&resp);
+		}
+		json_object_put(control("POST", "/_emulator/reset", NULL));
+	}
+	int n500 = 0;
+	for (int i = 0; i < 24; i++) {
+		assert_int_equal(first[i], again[i]);
+		assert_true(first[i] == 200 || first[i] == 500);
+		n500 += first[i] == 500;
+	}
+	assert_in_range(n500, 3, 21);
+}
+
 static void test_faults_parse_and_rates(void **state)
 {
 	struct emu_faults *f = NULL;
@@ -686,6 +711,20 @@ static void test_validation(void **state)
 	expect_400("GET", sum, "bill_cycle=2026-10&limit=ten", NULL, "CBC.0100");
 	expect_400("GET", sum, "bill_cycle=2026-10&offset=-1", NULL, "CBC.0100");
 	get_ok(sum, "bill_cycle=2026-10&limit=1000&offset=0");
+	/* ListServiceTypes: service_type_name has max_len 128 (characters). */
+	char q[1024], name[300];
+	memset(name, 'a', 129);
+	name[129] = '\0';
+	snprintf(q, sizeof(q), "service_type_name=%s", name);
+	expect_400("GET", "/v2/products/service-types", q, NULL, "CBC.0100");
+	name[128] = '\0';
+	snprintf(q, sizeof(q), "service_type_name=%s", name);
+	get_ok("/v2/products/service-types", q);
+	/* 128 two-byte characters are 128 characters, not 256. */
+	strcpy(q, "service_type_name=");
+	for (int i = 0; i < 128; i++)
+		strcat(q, "%C3%A9");
+	get_ok("/v2/products/service-types", q);
 }
 
 static void test_validation_body_and_eps(void **state)
@@ -731,6 +770,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fault_drop, teardown),
 		cmocka_unit_test_teardown(test_fault_drop_after, teardown),
 		cmocka_unit_test_teardown(test_fault_truncate_malformed, teardown),
+		cmocka_unit_test_teardown(test_faults_deterministic, teardown),
 		cmocka_unit_test(test_faults_parse_and_rates),
 		cmocka_unit_test_teardown(test_latency, teardown),
 		cmocka_unit_test_teardown(test_latency_parallel, teardown),

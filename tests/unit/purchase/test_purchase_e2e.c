@@ -520,6 +520,80 @@ static void test_prices(void **state)
 	json_object_put(st);
 }
 
+static void test_cancel(void **state)
+{
+	(void)state;
+	need_emulator();
+	char ids[2][128];
+	assert_true(pending_orders(ids, 2, NULL, 0) >= 2);
+	int rc;
+	json_object *o = act(BSS_PURCHASE_DRY_RUN, BSS_ACTION_CANCEL, ids[0], "{}", &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(bss_json_get_str(o, "result"), "dry-run");
+	json_object_put(o);
+	assert_int_equal(order_status(ids[0]), 6);
+	o = act(BSS_PURCHASE_ON, BSS_ACTION_CANCEL, ids[0], "{}", &rc);
+	if (rc)
+		fail_msg("cancel: %s", json_object_to_json_string(o));
+	json_object_put(o);
+	assert_int_equal(order_status(ids[0]), 4);
+	/* Cancelled orders cannot be paid. */
+	o = act(BSS_PURCHASE_ON, BSS_ACTION_PAY, ids[0], "{}", &rc);
+	assert_int_equal(rc, -EINVAL);
+	json_object_put(o);
+	json_object_put(control("faults", "{\"spec\":\"CancelCustomerOrder:drop_after=1\"}"));
+	o = act(BSS_PURCHASE_ON, BSS_ACTION_CANCEL, ids[1], "{}", &rc);
+	json_object_put(control("faults", "{\"spec\":\"\"}"));
+	if (rc || strcmp(bss_json_get_str(bss_json_get(o, "readback"), "verdict"), "applied") != 0)
+		fail_msg("cancel lost: %s", json_object_to_json_string(o));
+	json_object_put(o);
+	json_object *st = control("stats", NULL);
+	assert_int_equal(stat_num(st, "requests", "CancelCustomerOrder"), 2);
+	assert_int_equal(stat_num(st, "requests", "PayOrders"), 0);
+	assert_int_equal(stat_num(st, NULL, "payments"), 0);
+	json_object_put(st);
+}
+
+static void test_to_on_demand_and_unsubscribe(void **state)
+{
+	(void)state;
+	need_emulator();
+	json_object *r = a_resource(2);
+	char id[128];
+	snprintf(id, sizeof id, "%s", bss_json_get_str(r, "resource_id"));
+	json_object_put(r);
+	int rc;
+	json_object *o = act(BSS_PURCHASE_DRY_RUN, BSS_ACTION_TO_ON_DEMAND, id,
+			     "{\"operation\":\"SET_UP\"}", &rc);
+	assert_int_equal(rc, 0);
+	json_object_put(o);
+	o = act(BSS_PURCHASE_DRY_RUN, BSS_ACTION_UNSUBSCRIBE, id, "{\"unsubscribe_type\":1}", &rc);
+	assert_int_equal(rc, 0);
+	json_object_put(o);
+	json_object *st = control("stats", NULL);
+	assert_int_equal(total_state_changes(st), 0);
+	/* Only a_resource's read: the dry runs sent nothing at all. */
+	assert_int_equal(stat_num(st, NULL, "requests_total"), 1);
+	json_object_put(st);
+	json_object_put(control("faults", "{\"spec\":\"UpdatePeriodToOnDemand:drop_after=1\"}"));
+	o = act(BSS_PURCHASE_ON, BSS_ACTION_TO_ON_DEMAND, id, "{\"operation\":\"SET_UP\"}", &rc);
+	json_object_put(control("faults", "{\"spec\":\"\"}"));
+	if (rc || strcmp(bss_json_get_str(bss_json_get(o, "readback"), "verdict"), "applied") != 0)
+		fail_msg("to-on-demand lost: %s", json_object_to_json_string(o));
+	json_object_put(o);
+	assert_int_equal(expire_policy(id), 1);
+	o = act(BSS_PURCHASE_ON, BSS_ACTION_UNSUBSCRIBE, id,
+		"{\"unsubscribe_type\":1,\"unsubscribe_reason_type\":5,\"unsubscribe_reason\":\"test\"}",
+		&rc);
+	if (rc)
+		fail_msg("unsubscribe: %s", json_object_to_json_string(o));
+	json_object_put(o);
+	st = control("stats", NULL);
+	assert_int_equal(stat_num(st, "requests", "CancelResourcesSubscription"), 1);
+	assert_int_equal(stat_num(st, "requests", "UpdatePeriodToOnDemand"), 1);
+	json_object_put(st);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -531,6 +605,8 @@ int main(void)
 		cmocka_unit_test(test_renew),
 		cmocka_unit_test(test_auto_renew),
 		cmocka_unit_test(test_prices),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_to_on_demand_and_unsubscribe),
 	};
 	int rc = cmocka_run_group_tests(tests, start_emulator, stop_emulator);
 	curl_global_cleanup();

@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@ struct ts_server {
 	char url[64];
 	ts_handler handler;
 	void *ctx;
+	SSL_CTX *tls; /* NULL: plain HTTP */
 	pthread_t acceptor;
 	pthread_mutex_t lock;
 	/* guarded by lock: */
@@ -36,6 +39,7 @@ struct ts_server {
 struct conn {
 	struct ts_server *s;
 	int fd;
+	SSL *ssl;
 };
 
 static int64_t now_us(void)
@@ -54,11 +58,16 @@ static bool stopping(struct ts_server *s)
 }
 
 /* Reads more bytes into buf; 0 on EOF/stop/error. */
-static ssize_t read_more(struct ts_server *s, int fd, char *buf, size_t cap)
+static ssize_t read_more(struct ts_server *s, struct conn *cn, char *buf, size_t cap)
 {
+	int fd = cn->fd;
 	for (;;) {
 		if (stopping(s))
 			return 0;
+		if (cn->ssl && SSL_pending(cn->ssl) > 0) {
+			int n = SSL_read(cn->ssl, buf, (int)cap);
+			return n > 0 ? n : 0;
+		}
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int r = poll(&p, 1, 50);
 		if (r == 0)
@@ -67,6 +76,12 @@ static ssize_t read_more(struct ts_server *s, int fd, char *buf, size_t cap)
 			continue;
 		if (r < 0)
 			return 0;
+		if (cn->ssl) {
+			int n = SSL_read(cn->ssl, buf, (int)cap);
+			if (n <= 0 && SSL_get_error(cn->ssl, n) == SSL_ERROR_WANT_READ)
+				continue;
+			return n > 0 ? n : 0;
+		}
 		ssize_t n = read(fd, buf, cap);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -74,8 +89,19 @@ static ssize_t read_more(struct ts_server *s, int fd, char *buf, size_t cap)
 	}
 }
 
-static void write_all(int fd, const char *p, size_t n)
+static void write_all(struct conn *cn, const char *p, size_t n)
 {
+	int fd = cn->fd;
+	if (cn->ssl) {
+		while (n > 0) {
+			int w = SSL_write(cn->ssl, p, (int)n);
+			if (w <= 0)
+				return;
+			p += w;
+			n -= (size_t)w;
+		}
+		return;
+	}
 	while (n > 0) {
 		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
 		if (w <= 0)
@@ -146,7 +172,16 @@ static void *conn_main(void *arg)
 	struct conn *cn = arg;
 	struct ts_server *s = cn->s;
 	int fd = cn->fd;
-	free(cn);
+	if (s->tls) {
+		cn->ssl = SSL_new(s->tls);
+		SSL_set_fd(cn->ssl, fd);
+		if (SSL_accept(cn->ssl) <= 0) {
+			SSL_free(cn->ssl);
+			close(fd);
+			free(cn);
+			return NULL;
+		}
+	}
 	size_t cap = 1 << 16, len = 0;
 	char *buf = malloc(cap);
 	for (;;) {
@@ -154,7 +189,7 @@ static void *conn_main(void *arg)
 		while (!(end = memmem(buf, len, "\r\n\r\n", 4))) {
 			if (len + 4096 > cap)
 				buf = realloc(buf, cap *= 2);
-			ssize_t n = read_more(s, fd, buf + len, cap - len);
+			ssize_t n = read_more(s, cn, buf + len, cap - len);
 			if (n <= 0)
 				goto out;
 			len += (size_t)n;
@@ -170,7 +205,7 @@ static void *conn_main(void *arg)
 		while (len < head_len + blen) {
 			if (head_len + blen + 1 > cap)
 				buf = realloc(buf, cap = head_len + blen + 1);
-			ssize_t n = read_more(s, fd, buf + len, cap - len);
+			ssize_t n = read_more(s, cn, buf + len, cap - len);
 			if (n <= 0) {
 				free(r);
 				goto out;
@@ -214,7 +249,7 @@ static void *conn_main(void *arg)
 					  resp.status, bl + (resp.action == TS_TRUNCATE ? 100 : 0),
 					  resp.headers, resp.body ? resp.body : "");
 			if (ml > 0)
-				write_all(fd, msg, (size_t)ml); /* one write: no Nagle delay */
+				write_all(cn, msg, (size_t)ml); /* one write: no Nagle delay */
 			free(msg);
 		}
 		free(resp.body);
@@ -226,7 +261,12 @@ static void *conn_main(void *arg)
 	}
 out:
 	free(buf);
+	if (cn->ssl) {
+		SSL_shutdown(cn->ssl);
+		SSL_free(cn->ssl);
+	}
 	close(fd);
+	free(cn);
 	return NULL;
 }
 
@@ -240,7 +280,7 @@ static void *accept_main(void *arg)
 		int fd = accept(s->lfd, NULL, NULL);
 		if (fd < 0)
 			continue;
-		struct conn *cn = malloc(sizeof(*cn));
+		struct conn *cn = calloc(1, sizeof(*cn));
 		cn->s = s;
 		cn->fd = fd;
 		pthread_mutex_lock(&s->lock);
@@ -257,11 +297,22 @@ static void *accept_main(void *arg)
 	return NULL;
 }
 
-struct ts_server *ts_start(ts_handler h, void *ctx)
+struct ts_server *ts_start(ts_handler h, void *ctx) { return ts_start_tls(h, ctx, NULL, NULL); }
+
+struct ts_server *ts_start_tls(ts_handler h, void *ctx, const char *cert, const char *key)
 {
 	struct ts_server *s = calloc(1, sizeof(*s));
 	s->handler = h;
 	s->ctx = ctx;
+	if (cert) {
+		s->tls = SSL_CTX_new(TLS_server_method());
+		if (!s->tls || SSL_CTX_use_certificate_chain_file(s->tls, cert) != 1 ||
+		    SSL_CTX_use_PrivateKey_file(s->tls, key, SSL_FILETYPE_PEM) != 1) {
+			SSL_CTX_free(s->tls);
+			free(s);
+			return NULL;
+		}
+	}
 	pthread_mutex_init(&s->lock, NULL);
 	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int one = 1;
@@ -275,7 +326,7 @@ struct ts_server *ts_start(ts_handler h, void *ctx)
 	socklen_t al = sizeof(a);
 	getsockname(s->lfd, (struct sockaddr *)&a, &al);
 	s->port = ntohs(a.sin_port);
-	snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%d", s->port);
+	snprintf(s->url, sizeof(s->url), "%s://127.0.0.1:%d", s->tls ? "https" : "http", s->port);
 	pthread_create(&s->acceptor, NULL, accept_main, s);
 	return s;
 }
@@ -299,6 +350,7 @@ void ts_stop(struct ts_server *s)
 		free(s->reqs[i]);
 	}
 	pthread_mutex_destroy(&s->lock);
+	SSL_CTX_free(s->tls);
 	free(s);
 }
 

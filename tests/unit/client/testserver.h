@@ -45,6 +45,8 @@ typedef void (*ts_handler)(void *ctx, const struct ts_request *req, struct ts_re
 struct ts_server;
 
 struct ts_server *ts_start(ts_handler h, void *ctx);
+/* Same over TLS with a PEM certificate chain and key ("https://..."). */
+struct ts_server *ts_start_tls(ts_handler h, void *ctx, const char *cert, const char *key);
 int ts_port(const struct ts_server *s);
 /* "http://127.0.0.1:PORT" */
 const char *ts_url(const struct ts_server *s);

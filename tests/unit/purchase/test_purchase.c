@@ -25,6 +25,8 @@ struct fake {
 	int fail_rc;            /* PayOrders etc. fail with this (0 = success) */
 	int lost;               /* non-idempotent calls lose their answer */
 	int expire_policy;      /* resource read */
+	int reads_fail_after;   /* reads fail once a write was sent */
+	int wrote;
 	int n;
 	char ops[MAX_CALLS][64];
 	char bodies[MAX_CALLS][1024];
@@ -75,6 +77,14 @@ static int fake_call(void *ctx, const struct bss_request *req, json_object **out
 	f->n++;
 	*out = NULL;
 	char buf[512];
+	if (is_write(req->op))
+		f->wrote = 1;
+	else if (f->reads_fail_after && f->wrote) {
+		err->http_status = 503;
+		snprintf(err->code, sizeof err->code, "APIG.0202");
+		snprintf(err->message, sizeof err->message, "backend unavailable");
+		return -EAGAIN;
+	}
 	if (strcmp(req->op, "ShowCustomerOrderDetails") == 0) {
 		snprintf(buf, sizeof buf,
 			 "{\"total_count\":1,\"order_info\":{\"order_id\":\"%s\",\"status\":%d,"
@@ -377,6 +387,44 @@ static void test_pay_lost_answer(void **state)
 	json_object_put(o);
 }
 
+static void test_lost_answer_edges(void **state)
+{
+	(void)state;
+	int rc;
+	/* The read-back itself fails: "unknown", an error, never a resend. */
+	struct fake f = { .order_status = 6, .lost = 1, .reads_fail_after = 1 };
+	json_object *o = run(&f, BSS_PURCHASE_ON, BSS_ACTION_PAY, "CS-1", "{}", &rc);
+	assert_int_equal(rc, -EIO);
+	assert_string_equal(get(o, "result"), "unknown");
+	assert_string_equal(get(o, "readback.verdict"), "unknown");
+	assert_non_null(strstr(get(o, "readback.detail"), "APIG.0202"));
+	assert_int_equal(count(&f, "PayOrders"), 1);
+	json_object_put(o);
+	/* Renewal lost, no new renewal order appeared: not applied. */
+	struct fake g = { .lost = 1 };
+	o = run(&g, BSS_PURCHASE_ON, BSS_ACTION_RENEW, "res-1", "{\"period_type\":2,\"period_num\":3}",
+		&rc);
+	assert_int_equal(rc, -EIO);
+	assert_string_equal(get(o, "readback.verdict"), "not applied");
+	assert_int_equal(count(&g, "RenewalResources"), 1);
+	assert_int_equal(count(&g, "ListCustomerOrders"), 2); /* before and after */
+	json_object_put(o);
+	/* Unsubscribing renewed periods only (type 2), lost: order diff too. */
+	struct fake h = { .lost = 1 };
+	o = run(&h, BSS_PURCHASE_ON, BSS_ACTION_UNSUBSCRIBE, "res-1", "{\"unsubscribe_type\":2}", &rc);
+	assert_int_equal(rc, -EIO);
+	assert_string_equal(get(o, "readback.operation"), "ListCustomerOrders");
+	assert_int_equal(count(&h, "CancelResourcesSubscription"), 1);
+	json_object_put(o);
+	/* to-on-demand CANCEL lost; resource policy 3 is "not 1": applied. */
+	struct fake k = { .lost = 1, .expire_policy = 3 };
+	o = run(&k, BSS_PURCHASE_ON, BSS_ACTION_TO_ON_DEMAND, "res-1", "{\"operation\":\"CANCEL\"}",
+		&rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(get(o, "readback.verdict"), "applied");
+	json_object_put(o);
+}
+
 static void test_renew(void **state)
 {
 	(void)state;
@@ -624,6 +672,7 @@ int main(void)
 		cmocka_unit_test(test_pay_not_pending),
 		cmocka_unit_test(test_pay_failed),
 		cmocka_unit_test(test_pay_lost_answer),
+		cmocka_unit_test(test_lost_answer_edges),
 		cmocka_unit_test(test_renew),
 		cmocka_unit_test(test_auto_renew_words),
 		cmocka_unit_test(test_no_price_inquiry),

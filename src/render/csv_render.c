@@ -146,7 +146,8 @@ static int array_cell(json_object *v, const struct render_col *c, struct cellbuf
 	bool containers = c->elem == BSS_T_OBJECT || c->elem == BSS_T_MAP || c->elem == BSS_T_ANY;
 	for (size_t i = 0; i < n && !containers; i++) {
 		json_object *e = json_object_array_get_idx(v, i);
-		if (json_object_is_type(e, json_type_object) || json_object_is_type(e, json_type_array))
+		if (json_object_is_type(e, json_type_object) ||
+		    json_object_is_type(e, json_type_array))
 			containers = true;
 	}
 	if (containers) {
@@ -265,7 +266,7 @@ int render_csv_page(struct bss_renderer *r, json_object *page)
 			return -ENOMEM;
 	}
 	int rc = write_header(r);
-	struct cellbuf b = { 0 };
+	struct cellbuf b = {0};
 	if (!rc && !r->records_key) {
 		rc = write_row(r, page, &b);
 	} else if (!rc && arr) {

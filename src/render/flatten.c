@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const currency_path[] = { "currency" };
+static const char *const currency_path[] = {"currency"};
 
 static bool money_type(enum bss_ftype t)
 {
@@ -115,7 +115,7 @@ int render_cols_build(const struct bss_field *schema, size_t n, bool add_currenc
 	out->n = 0;
 	int rc = schema ? build(schema, n, prefix, 0, out, &cap) : 0;
 	if (!rc && add_currency) {
-		struct render_col col = { 0 };
+		struct render_col col = {0};
 		col.depth = 1;
 		col.path = malloc(sizeof(*col.path));
 		col.name = strdup("currency");

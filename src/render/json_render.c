@@ -45,13 +45,27 @@ int render_json_write_string(FILE *out, const char *s)
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		int rc;
 		switch (*p) {
-		case '"': rc = put(out, "\\\""); break;
-		case '\\': rc = put(out, "\\\\"); break;
-		case '\n': rc = put(out, "\\n"); break;
-		case '\r': rc = put(out, "\\r"); break;
-		case '\t': rc = put(out, "\\t"); break;
-		case '\b': rc = put(out, "\\b"); break;
-		case '\f': rc = put(out, "\\f"); break;
+		case '"':
+			rc = put(out, "\\\"");
+			break;
+		case '\\':
+			rc = put(out, "\\\\");
+			break;
+		case '\n':
+			rc = put(out, "\\n");
+			break;
+		case '\r':
+			rc = put(out, "\\r");
+			break;
+		case '\t':
+			rc = put(out, "\\t");
+			break;
+		case '\b':
+			rc = put(out, "\\b");
+			break;
+		case '\f':
+			rc = put(out, "\\f");
+			break;
 		default:
 			if (*p < 0x20)
 				rc = fprintf(out, "\\u%04x", *p) < 0 ? -EIO : 0;
@@ -200,8 +214,8 @@ int render_json_finish(struct bss_renderer *r)
 	}
 	if (!rc)
 		rc = put(r->out, "}\n");
-	if (!rc && r->head_total_known && (r->head_total < 0 ||
-					   (unsigned long long)r->head_total != r->count)) {
+	if (!rc && r->head_total_known &&
+	    (r->head_total < 0 || (unsigned long long)r->head_total != r->count)) {
 		bss_warn("render %s: %llu records rendered but the answer's %s is %lld",
 			 r->op->name, r->count, r->total_key, r->head_total);
 		rc = -EIO;

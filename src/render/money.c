@@ -25,9 +25,9 @@ bool bss_render_is_money(const char *name)
 {
 	if (!name)
 		return false;
-	return ends_with(name, "amount") || ends_with(name, "Amount") ||
-	       ends_with(name, "amout") || strcmp(name, "unit_price") == 0 ||
-	       strcmp(name, "balance") == 0 || strcmp(name, "face_value") == 0;
+	return ends_with(name, "amount") || ends_with(name, "Amount") || ends_with(name, "amout") ||
+	       strcmp(name, "unit_price") == 0 || strcmp(name, "balance") == 0 ||
+	       strcmp(name, "face_value") == 0;
 }
 
 int render_measure_of(json_object *obj)

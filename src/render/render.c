@@ -28,7 +28,7 @@ struct bss_renderer *bss_render_new(const struct bss_op *op, enum bss_render_for
 
 	if (opts && opts->records_key) {
 		const struct bss_field *f =
-			bss_field_find(op->response, op->n_response, opts->records_key);
+		    bss_field_find(op->response, op->n_response, opts->records_key);
 		if (!f || f->type != BSS_T_ARRAY) {
 			free(r);
 			return NULL;
@@ -58,7 +58,7 @@ struct bss_renderer *bss_render_new(const struct bss_op *op, enum bss_render_for
 		bool own = bss_field_find(r->schema, r->n_schema, "currency") != NULL;
 		bool top = r->records_key &&
 			   bss_field_find(op->response, op->n_response, "currency") != NULL;
-		struct render_cols probe = { 0 };
+		struct render_cols probe = {0};
 		if (render_cols_build(r->schema, r->n_schema, false, &probe) < 0) {
 			free(r);
 			return NULL;

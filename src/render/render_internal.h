@@ -21,14 +21,14 @@
 
 /* One CSV column: a path of keys from the record down to a leaf. */
 struct render_col {
-	char *name;                    /* header text, keys joined with '.' */
-	const char **path;             /* keys (point into the op table) */
-	size_t depth;                  /* number of keys in path */
-	enum bss_ftype type;           /* leaf type from the schema */
-	enum bss_ftype elem;           /* element type when type is ARRAY */
-	bool is_money;                 /* converted by the object's measure_id */
-	bool is_measure;               /* "measure_id" beside money columns */
-	bool from_top_currency;        /* the added column: answer's currency */
+	char *name;		/* header text, keys joined with '.' */
+	const char **path;	/* keys (point into the op table) */
+	size_t depth;		/* number of keys in path */
+	enum bss_ftype type;	/* leaf type from the schema */
+	enum bss_ftype elem;	/* element type when type is ARRAY */
+	bool is_money;		/* converted by the object's measure_id */
+	bool is_measure;	/* "measure_id" beside money columns */
+	bool from_top_currency; /* the added column: answer's currency */
 };
 
 struct render_cols {
@@ -40,27 +40,27 @@ struct bss_renderer {
 	const struct bss_op *op;
 	enum bss_render_format fmt;
 	struct bss_render_opts opts;
-	FILE *out;                /* borrowed */
-	const char *records_key;  /* NULL: the whole answer is one record */
-	const char *total_key;    /* NULL: no total to rewrite */
+	FILE *out;			/* borrowed */
+	const char *records_key;	/* NULL: the whole answer is one record */
+	const char *total_key;		/* NULL: no total to rewrite */
 	const struct bss_field *schema; /* record schema (or the response's) */
 	size_t n_schema;
-	size_t pages;             /* pages accepted so far */
+	size_t pages;		  /* pages accepted so far */
 	unsigned long long count; /* records rendered so far */
-	int error;                /* first error; sticky */
+	int error;		  /* first error; sticky */
 	bool finished;
 
 	/* JSON state */
-	bool array_open;          /* '[' written, ']' not yet */
-	bool array_in_head;       /* records key seen in the first page */
-	json_object *tail;        /* first page's fields after the array */
-	bool head_total_known;    /* total written before the array */
-	long long head_total;     /* ... with this value */
+	bool array_open;       /* '[' written, ']' not yet */
+	bool array_in_head;    /* records key seen in the first page */
+	json_object *tail;     /* first page's fields after the array */
+	bool head_total_known; /* total written before the array */
+	long long head_total;  /* ... with this value */
 
 	/* CSV state */
 	struct render_cols cols;
 	bool header_done;
-	char *currency;           /* first page's top-level currency, or NULL */
+	char *currency;			 /* first page's top-level currency, or NULL */
 	unsigned long long unknown_keys; /* record keys not in the schema */
 };
 
@@ -70,8 +70,7 @@ int render_cols_build(const struct bss_field *schema, size_t n, bool add_currenc
 void render_cols_free(struct render_cols *c);
 /* Value at a column's path in rec, or NULL; *parent gets the object that
  * holds the leaf (NULL when a step is missing). */
-json_object *render_col_lookup(json_object *rec, const struct render_col *c,
-			       json_object **parent);
+json_object *render_col_lookup(json_object *rec, const struct render_col *c, json_object **parent);
 /* True when any column (or nested column) is money. */
 bool render_cols_have_money(const struct render_cols *c);
 

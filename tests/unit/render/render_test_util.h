@@ -55,8 +55,8 @@ static inline char *render_texts(const struct bss_op *op, enum bss_render_format
 
 /* Independent RFC 4180 reader: rows of fields. eol is "\r\n" or "\n". */
 struct csv_table {
-	char ***rows;   /* rows[i][j] */
-	size_t *ncols;  /* fields per row */
+	char ***rows;  /* rows[i][j] */
+	size_t *ncols; /* fields per row */
 	size_t nrows;
 };
 

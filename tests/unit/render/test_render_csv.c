@@ -21,11 +21,11 @@ static char *field_bytes(const char *s, bool is_text)
 	return buf;
 }
 
-#define assert_field(s, is_text, want)                          \
-	do {                                                     \
-		char *got_ = field_bytes((s), (is_text));        \
-		assert_string_equal(got_, (want));               \
-		free(got_);                                      \
+#define assert_field(s, is_text, want)                                                             \
+	do {                                                                                       \
+		char *got_ = field_bytes((s), (is_text));                                          \
+		assert_string_equal(got_, (want));                                                 \
+		free(got_);                                                                        \
 	} while (0)
 
 static void test_csv_field_quoting(void **state)
@@ -55,10 +55,10 @@ static void test_csv_field_quoting(void **state)
 static void test_csv_is_money(void **state)
 {
 	(void)state;
-	const char *yes[] = { "amount", "cash_amount", "invoiceAmount", "taxAmount", "unit_price",
-			      "balance", "face_value", "refund_amout" };
-	const char *no[] = { "measure_id", "amounts", "currency", "usage", "bill_type",
-			     "unit_price_id", "" };
+	const char *yes[] = {"amount",	   "cash_amount", "invoiceAmount", "taxAmount",
+			     "unit_price", "balance",	  "face_value",	   "refund_amout"};
+	const char *no[] = {"measure_id", "amounts",	   "currency", "usage",
+			    "bill_type",  "unit_price_id", ""};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
 		assert_true(bss_render_is_money(yes[i]));
 	for (size_t i = 0; i < sizeof(no) / sizeof(*no); i++)
@@ -85,17 +85,17 @@ static char *schema_header(const struct bss_op *op, const char *bom, const char 
 }
 
 static const char *monthly_pages[] = {
-	"{\"total_count\":3,\"bill_sums\":["
-	"{\"bill_cycle\":\"2026-10\",\"service_type_code\":\"hws.service.type.ebs\","
-	"\"service_type_name\":\"Disk, \\\"EVS\\\"\",\"resource_type_name\":\"l1\\r\\nl2\","
-	"\"charging_mode\":3,\"consume_amount\":0.12345678,\"debt_amount\":-1.5,"
-	"\"measure_id\":1,\"customer_id\":null,\"account_name\":\"=HYPERLINK(1)\"},"
-	"{\"bill_cycle\":\"2026-10\",\"consume_amount\":12345678901234.00000001,"
-	"\"account_name\":\"-me\",\"not_in_schema\":\"x\"}],"
-	"\"consume_amount\":12345678901234.12345679,\"currency\":\"USD\"}",
-	"{\"total_count\":3,\"bill_sums\":[{\"bill_cycle\":\"2026-11\",\"official_amount\":-0.5}],"
-	"\"currency\":\"CNY\"}",
-	NULL,
+    "{\"total_count\":3,\"bill_sums\":["
+    "{\"bill_cycle\":\"2026-10\",\"service_type_code\":\"hws.service.type.ebs\","
+    "\"service_type_name\":\"Disk, \\\"EVS\\\"\",\"resource_type_name\":\"l1\\r\\nl2\","
+    "\"charging_mode\":3,\"consume_amount\":0.12345678,\"debt_amount\":-1.5,"
+    "\"measure_id\":1,\"customer_id\":null,\"account_name\":\"=HYPERLINK(1)\"},"
+    "{\"bill_cycle\":\"2026-10\",\"consume_amount\":12345678901234.00000001,"
+    "\"account_name\":\"-me\",\"not_in_schema\":\"x\"}],"
+    "\"consume_amount\":12345678901234.12345679,\"currency\":\"USD\"}",
+    "{\"total_count\":3,\"bill_sums\":[{\"bill_cycle\":\"2026-11\",\"official_amount\":-0.5}],"
+    "\"currency\":\"CNY\"}",
+    NULL,
 };
 
 static void test_csv_monthly_sum(void **state)
@@ -108,7 +108,8 @@ static void test_csv_monthly_sum(void **state)
 	assert_int_equal(rc, 0);
 	char *header = schema_header(op, "\xEF\xBB\xBF", "\r\n");
 	/* Spelt out once, so the check does not only compare the table to itself. */
-	const char *lit = "\xEF\xBB\xBF" "bill_cycle,resource_type_code,service_type_code,"
+	const char *lit = "\xEF\xBB\xBF"
+			  "bill_cycle,resource_type_code,service_type_code,"
 			  "service_type_name,resource_type_name,charging_mode,official_amount,";
 	assert_int_equal(strncmp(header, lit, strlen(lit)), 0);
 	size_t hl = strlen(header);
@@ -122,10 +123,10 @@ static void test_csv_monthly_sum(void **state)
 	 * debt_amount writeoff_amount cash_amount credit_amount measure_id
 	 * bill_type customer_id account_name currency */
 	const char *want =
-		"2026-10,,hws.service.type.ebs,\"Disk, \"\"EVS\"\"\",\"l1\r\nl2\",3,,,,0.12345678,"
-		",,,-1.5,,,,1,,,'=HYPERLINK(1),USD\r\n"
-		"2026-10,,,,,,,,,12345678901234.00000001,,,,,,,,,,,'-me,USD\r\n"
-		"2026-11,,,,,,-0.5,,,,,,,,,,,,,,,USD\r\n";
+	    "2026-10,,hws.service.type.ebs,\"Disk, \"\"EVS\"\"\",\"l1\r\nl2\",3,,,,0.12345678,"
+	    ",,,-1.5,,,,1,,,'=HYPERLINK(1),USD\r\n"
+	    "2026-10,,,,,,,,,12345678901234.00000001,,,,,,,,,,,'-me,USD\r\n"
+	    "2026-11,,,,,,-0.5,,,,,,,,,,,,,,,USD\r\n";
 	assert_string_equal(rows, want);
 	free(header);
 	free(out);
@@ -135,7 +136,7 @@ static void test_csv_unix(void **state)
 {
 	(void)state;
 	const struct bss_op *op = op_named("ShowCustomerMonthlySum");
-	struct bss_render_opts o = { .csv_unix = true };
+	struct bss_render_opts o = {.csv_unix = true};
 	size_t len;
 	int rc;
 	char *out = render_texts(op, BSS_RENDER_CSV, &o, monthly_pages, &len, &rc);
@@ -166,20 +167,20 @@ static void test_csv_res_record_details(void **state)
 	(void)state;
 	const struct bss_op *op = op_named("ListCustomerselfResourceRecordDetails");
 	const char *pages[] = {
-		"{\"monthly_records\":["
-		"{\"cycle\":\"2026-10\",\"resource_Type_code\":\"hws.resource.type.vm\","
-		"\"resource_name\":\"-rm -rf\",\"charge_mode\":3,\"consume_amount\":1234.5,"
-		"\"cash_amount\":-0.07,\"official_amount\":1200,\"discount_amount\":\"765.4\","
-		"\"measure_id\":3,"
-		"\"az_code_infos\":[{\"az_code\":\"ap-1a\"},{\"az_code\":\"ap-1b\"}],"
-		"\"extend_params\":{\"self_resource_id\":\"i-1\",\"relation_infos\":"
-		"[{\"relative_resource_id\":\"v-1\",\"relative_type\":\"disk\"}]},"
-		"\"period_num\":2,\"is_spot\":\"false\"},"
-		"{\"cycle\":\"2026-10\",\"consume_amount\":1234.5,\"measure_id\":1,"
-		"\"extend_params\":null},"
-		"{\"cycle\":\"2026-10\",\"consume_amount\":5,\"measure_id\":2}],"
-		"\"total_count\":3,\"currency\":\"EUR\"}",
-		NULL,
+	    "{\"monthly_records\":["
+	    "{\"cycle\":\"2026-10\",\"resource_Type_code\":\"hws.resource.type.vm\","
+	    "\"resource_name\":\"-rm -rf\",\"charge_mode\":3,\"consume_amount\":1234.5,"
+	    "\"cash_amount\":-0.07,\"official_amount\":1200,\"discount_amount\":\"765.4\","
+	    "\"measure_id\":3,"
+	    "\"az_code_infos\":[{\"az_code\":\"ap-1a\"},{\"az_code\":\"ap-1b\"}],"
+	    "\"extend_params\":{\"self_resource_id\":\"i-1\",\"relation_infos\":"
+	    "[{\"relative_resource_id\":\"v-1\",\"relative_type\":\"disk\"}]},"
+	    "\"period_num\":2,\"is_spot\":\"false\"},"
+	    "{\"cycle\":\"2026-10\",\"consume_amount\":1234.5,\"measure_id\":1,"
+	    "\"extend_params\":null},"
+	    "{\"cycle\":\"2026-10\",\"consume_amount\":5,\"measure_id\":2}],"
+	    "\"total_count\":3,\"currency\":\"EUR\"}",
+	    NULL,
 	};
 	size_t len;
 	int rc;
@@ -247,46 +248,51 @@ static void test_csv_res_record_details(void **state)
 
 /* A synthetic operation covers the shapes the table has few of. */
 static const struct bss_field syn_inner[] = {
-	{ "deep", BSS_T_OBJECT, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
-	{ "amount", BSS_T_DECIMAL, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
-	{ "measure_id", BSS_T_INT, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
+    {"deep", BSS_T_OBJECT, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
+    {"amount", BSS_T_DECIMAL, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
+    {"measure_id", BSS_T_INT, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
 };
 static const struct bss_field syn_rec[] = {
-	{ "name", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
-	{ "ids", BSS_T_ARRAY, BSS_T_STRING, false, false, 0, 0, 0, 0, NULL, 0 },
-	{ "codes", BSS_T_ARRAY, BSS_T_INT, false, false, 0, 0, 0, 0, NULL, 0 },
-	{ "flag", BSS_T_BOOL, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
-	{ "count", BSS_T_INT, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
-	{ "detail", BSS_T_ANY, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
-	{ "inner", BSS_T_OBJECT, BSS_T_NONE, false, false, 0, 0, 0, 0, syn_inner, 3 },
-	{ "currency", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
+    {"name", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
+    {"ids", BSS_T_ARRAY, BSS_T_STRING, false, false, 0, 0, 0, 0, NULL, 0},
+    {"codes", BSS_T_ARRAY, BSS_T_INT, false, false, 0, 0, 0, 0, NULL, 0},
+    {"flag", BSS_T_BOOL, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
+    {"count", BSS_T_INT, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
+    {"detail", BSS_T_ANY, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
+    {"inner", BSS_T_OBJECT, BSS_T_NONE, false, false, 0, 0, 0, 0, syn_inner, 3},
+    {"currency", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
 };
 static const struct bss_field syn_resp[] = {
-	{ "items", BSS_T_ARRAY, BSS_T_OBJECT, false, false, 0, 0, 0, 0, syn_rec, 8 },
-	{ "count", BSS_T_INT, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
-	{ "currency", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
+    {"items", BSS_T_ARRAY, BSS_T_OBJECT, false, false, 0, 0, 0, 0, syn_rec, 8},
+    {"count", BSS_T_INT, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
+    {"currency", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
 };
 static const struct bss_op syn_op = {
-	.name = "Synthetic", .method = "GET", .path = "/x", .records_key = "items",
-	.total_key = "count", .response = syn_resp, .n_response = 3,
+    .name = "Synthetic",
+    .method = "GET",
+    .path = "/x",
+    .records_key = "items",
+    .total_key = "count",
+    .response = syn_resp,
+    .n_response = 3,
 };
 
 static void test_csv_shapes(void **state)
 {
 	(void)state;
 	const char *pages[] = {
-		"{\"count\":2,\"currency\":\"USD\",\"items\":["
-		"{\"name\":\"n\",\"ids\":[\"a\",\"b\",\"c\"],\"codes\":[1,2],\"flag\":true,"
-		"\"count\":\"=5\",\"detail\":{\"k\":\"v,w\"},"
-		"\"inner\":{\"deep\":{\"x\":1},\"amount\":250,\"measure_id\":3},"
-		"\"currency\":\"CNY\"},"
-		"{\"ids\":[\"-x\",null],\"codes\":[],\"flag\":false,\"count\":\"-3\","
-		"\"detail\":\"@x\",\"inner\":{\"amount\":\"-2\"}}]}",
-		NULL,
+	    "{\"count\":2,\"currency\":\"USD\",\"items\":["
+	    "{\"name\":\"n\",\"ids\":[\"a\",\"b\",\"c\"],\"codes\":[1,2],\"flag\":true,"
+	    "\"count\":\"=5\",\"detail\":{\"k\":\"v,w\"},"
+	    "\"inner\":{\"deep\":{\"x\":1},\"amount\":250,\"measure_id\":3},"
+	    "\"currency\":\"CNY\"},"
+	    "{\"ids\":[\"-x\",null],\"codes\":[],\"flag\":false,\"count\":\"-3\","
+	    "\"detail\":\"@x\",\"inner\":{\"amount\":\"-2\"}}]}",
+	    NULL,
 	};
 	size_t len;
 	int rc;
-	struct bss_render_opts o = { .csv_unix = true };
+	struct bss_render_opts o = {.csv_unix = true};
 	char *out = render_texts(&syn_op, BSS_RENDER_CSV, &o, pages, &len, &rc);
 	assert_int_equal(rc, 0);
 	/* The records have their own currency: no column is added. */
@@ -304,12 +310,12 @@ static void test_csv_single_answer(void **state)
 {
 	(void)state;
 	const char *pages[] = {
-		"{\"granting_amount\":100.00,\"granting_amount_used\":-0.12345678,"
-		"\"measure_id\":1,\"currency\":\"USD\"}",
-		NULL,
+	    "{\"granting_amount\":100.00,\"granting_amount_used\":-0.12345678,"
+	    "\"measure_id\":1,\"currency\":\"USD\"}",
+	    NULL,
 	};
 	int rc;
-	struct bss_render_opts o = { .csv_unix = true };
+	struct bss_render_opts o = {.csv_unix = true};
 	char *out = render_texts(op_named("ShowCustomerExpenditureQuota"), BSS_RENDER_CSV, &o,
 				 pages, NULL, &rc);
 	assert_int_equal(rc, 0);
@@ -323,35 +329,38 @@ static void test_csv_single_answer(void **state)
  * answer with money but no currency field gets one (filled when the answer
  * carries an undocumented currency, empty otherwise). */
 static const struct bss_field single_resp[] = {
-	{ "amount", BSS_T_DECIMAL, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
-	{ "note", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
+    {"amount", BSS_T_DECIMAL, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
+    {"note", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
 };
 static const struct bss_op single_op = {
-	.name = "SyntheticSingle", .method = "GET", .path = "/y",
-	.response = single_resp, .n_response = 2,
+    .name = "SyntheticSingle",
+    .method = "GET",
+    .path = "/y",
+    .response = single_resp,
+    .n_response = 2,
 };
 
 static void test_csv_currency_column_rules(void **state)
 {
 	(void)state;
-	struct bss_render_opts o = { .csv_unix = true };
+	struct bss_render_opts o = {.csv_unix = true};
 	int rc;
-	const char *p1[] = { "{\"total_count\":1,\"service_types\":[{\"service_type_name\":"
-			     "\"ECS\",\"service_type_code\":\"hws.service.type.ec2\"}]}",
-			     NULL };
+	const char *p1[] = {"{\"total_count\":1,\"service_types\":[{\"service_type_name\":"
+			    "\"ECS\",\"service_type_code\":\"hws.service.type.ec2\"}]}",
+			    NULL};
 	char *out = render_texts(op_named("ListServiceTypes"), BSS_RENDER_CSV, &o, p1, NULL, &rc);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "service_type_name,service_type_code,abbreviation\n"
 				 "ECS,hws.service.type.ec2,\n");
 	free(out);
 
-	const char *p2[] = { "{\"amount\":-1.5,\"note\":\"=x\"}", NULL };
+	const char *p2[] = {"{\"amount\":-1.5,\"note\":\"=x\"}", NULL};
 	out = render_texts(&single_op, BSS_RENDER_CSV, &o, p2, NULL, &rc);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "amount,note,currency\n-1.5,'=x,\n");
 	free(out);
 
-	const char *p3[] = { "{\"amount\":2,\"currency\":\"USD\"}", NULL };
+	const char *p3[] = {"{\"amount\":2,\"currency\":\"USD\"}", NULL};
 	out = render_texts(&single_op, BSS_RENDER_CSV, &o, p3, NULL, &rc);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "amount,note,currency\n2,,USD\n");
@@ -376,8 +385,9 @@ static void test_csv_measure_unconvertible(void **state)
 	fclose(f);
 	free(buf);
 	/* In measure 1 the same text is written as the API gave it. */
-	const char *pages[] = { "{\"monthly_records\":[{\"consume_amount\":1E+2,"
-				"\"measure_id\":1}],\"total_count\":1}", NULL };
+	const char *pages[] = {"{\"monthly_records\":[{\"consume_amount\":1E+2,"
+			       "\"measure_id\":1}],\"total_count\":1}",
+			       NULL};
 	int rc;
 	size_t len;
 	char *out = render_texts(op_named("ListCustomerselfResourceRecordDetails"), BSS_RENDER_CSV,
@@ -397,7 +407,7 @@ static void test_csv_errors(void **state)
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);
 	struct bss_renderer *r =
-		bss_render_new(op_named("ShowCustomerMonthlySum"), BSS_RENDER_CSV, NULL, f);
+	    bss_render_new(op_named("ShowCustomerMonthlySum"), BSS_RENDER_CSV, NULL, f);
 	json_object *p = parse("{\"bill_sums\":[{\"bill_cycle\":\"x\"},7]}");
 	assert_int_equal(bss_render_page(r, p), -EINVAL);
 	json_object_put(p);
@@ -489,7 +499,8 @@ static void test_csv_roundtrip_sum(void **state)
 	}
 	char a[BSS_DEC_STRLEN], b[BSS_DEC_STRLEN];
 	assert_int_equal(bss_dec_cmp(&sum, &want), 0);
-	assert_string_equal(bss_dec_format(&sum, a, sizeof(a)), bss_dec_format(&want, b, sizeof(b)));
+	assert_string_equal(bss_dec_format(&sum, a, sizeof(a)),
+			    bss_dec_format(&want, b, sizeof(b)));
 	csv_table_free(&t);
 	free(out);
 	for (int p = 0; p < PAGES; p++)
@@ -499,22 +510,27 @@ static void test_csv_roundtrip_sum(void **state)
 /* Randomised text: whatever a user puts in a name or tag reads back from
  * the CSV exactly (with the guard's quote when it starts like a formula). */
 static const struct bss_field rnd_rec[] = {
-	{ "a", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
-	{ "b", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0 },
+    {"a", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
+    {"b", BSS_T_STRING, BSS_T_NONE, false, false, 0, 0, 0, 0, NULL, 0},
 };
 static const struct bss_field rnd_resp[] = {
-	{ "recs", BSS_T_ARRAY, BSS_T_OBJECT, false, false, 0, 0, 0, 0, rnd_rec, 2 },
+    {"recs", BSS_T_ARRAY, BSS_T_OBJECT, false, false, 0, 0, 0, 0, rnd_rec, 2},
 };
 static const struct bss_op rnd_op = {
-	.name = "SyntheticText", .method = "GET", .path = "/z", .records_key = "recs",
-	.response = rnd_resp, .n_response = 1,
+    .name = "SyntheticText",
+    .method = "GET",
+    .path = "/z",
+    .records_key = "recs",
+    .response = rnd_resp,
+    .n_response = 1,
 };
 
 static void test_csv_random_text_roundtrip(void **state)
 {
 	(void)state;
-	static const char *const atoms[] = { ",", "\"", "\r", "\n", "\r\n", "=", "+", "-", "@",
-					     "\t", ";", "'", " ", "x", "9", "\xc3\xa9", "\xe4\xb8\xad" };
+	static const char *const atoms[] = {",", "\"", "\r", "\n",	 "\r\n",	"=",
+					    "+", "-",  "@",  "\t",	 ";",		"'",
+					    " ", "x",  "9",  "\xc3\xa9", "\xe4\xb8\xad"};
 	enum { N = 300 };
 	char *strs[N][2];
 	unsigned long long seed = 0x9e3779b97f4a7c15ULL;
@@ -539,7 +555,7 @@ static void test_csv_random_text_roundtrip(void **state)
 		char *out = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&out, &len);
-		struct bss_render_opts o = { .csv_unix = unix_eol };
+		struct bss_render_opts o = {.csv_unix = unix_eol};
 		struct bss_renderer *r = bss_render_new(&rnd_op, BSS_RENDER_CSV, &o, f);
 		assert_int_equal(bss_render_page(r, page), 0);
 		assert_int_equal(bss_render_finish(r), 0);
@@ -570,18 +586,18 @@ static void test_csv_random_text_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_csv_field_quoting),
-		cmocka_unit_test(test_csv_is_money),
-		cmocka_unit_test(test_csv_monthly_sum),
-		cmocka_unit_test(test_csv_unix),
-		cmocka_unit_test(test_csv_res_record_details),
-		cmocka_unit_test(test_csv_shapes),
-		cmocka_unit_test(test_csv_single_answer),
-		cmocka_unit_test(test_csv_currency_column_rules),
-		cmocka_unit_test(test_csv_measure_unconvertible),
-		cmocka_unit_test(test_csv_errors),
-		cmocka_unit_test(test_csv_roundtrip_sum),
-		cmocka_unit_test(test_csv_random_text_roundtrip),
+	    cmocka_unit_test(test_csv_field_quoting),
+	    cmocka_unit_test(test_csv_is_money),
+	    cmocka_unit_test(test_csv_monthly_sum),
+	    cmocka_unit_test(test_csv_unix),
+	    cmocka_unit_test(test_csv_res_record_details),
+	    cmocka_unit_test(test_csv_shapes),
+	    cmocka_unit_test(test_csv_single_answer),
+	    cmocka_unit_test(test_csv_currency_column_rules),
+	    cmocka_unit_test(test_csv_measure_unconvertible),
+	    cmocka_unit_test(test_csv_errors),
+	    cmocka_unit_test(test_csv_roundtrip_sum),
+	    cmocka_unit_test(test_csv_random_text_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

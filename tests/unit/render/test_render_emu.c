@@ -23,10 +23,11 @@ static struct emu_account *acct;
 static int setup(void **state)
 {
 	(void)state;
-	struct emu_account_config cfg = { .seed = 42, .scale = EMU_SCALE_TINY,
-					  .site = BSS_SITE_INTL,
-					  .domain_id = "0123456789abcdef0123456789abcdef",
-					  .domain_name = "test" };
+	struct emu_account_config cfg = {.seed = 42,
+					 .scale = EMU_SCALE_TINY,
+					 .site = BSS_SITE_INTL,
+					 .domain_id = "0123456789abcdef0123456789abcdef",
+					 .domain_name = "test"};
 	emu_clock_set_start(NOW_MS);
 	acct = emu_account_new(&cfg);
 	return acct ? 0 : -1;
@@ -43,8 +44,7 @@ static int teardown(void **state)
 static json_object *call(const struct bss_op *op, const struct emu_query_param *q, size_t nq,
 			 json_object *body)
 {
-	struct emu_call c = { .op = op, .query = q, .n_query = nq, .body = body,
-			      .now_ms = NOW_MS };
+	struct emu_call c = {.op = op, .query = q, .n_query = nq, .body = body, .now_ms = NOW_MS};
 	struct emu_reply rep;
 	assert_int_equal(emu_account_handle(acct, &c, &rep), 0);
 	if (rep.status != op->success_status)
@@ -83,15 +83,16 @@ static void fetch(const char *name, const char *const *params, struct fetched *o
 				json_object_object_add(body, params[i],
 						       json_object_new_string(params[i + 1]));
 			else
-				q[nq++] = (struct emu_query_param){ params[i], params[i + 1] };
+				q[nq++] = (struct emu_query_param){params[i], params[i + 1]};
 		}
 		if (op->paging != BSS_PAGE_NONE) {
 			if (body) {
-				json_object_object_add(body, "offset", json_object_new_int64(offset));
+				json_object_object_add(body, "offset",
+						       json_object_new_int64(offset));
 				json_object_object_add(body, "limit", json_object_new_int64(limit));
 			} else {
-				q[nq++] = (struct emu_query_param){ "offset", off };
-				q[nq++] = (struct emu_query_param){ "limit", lim };
+				q[nq++] = (struct emu_query_param){"offset", off};
+				q[nq++] = (struct emu_query_param){"limit", lim};
 			}
 		}
 		json_object *page = call(op, q, nq, body);
@@ -126,7 +127,8 @@ static void fetch(const char *name, const char *const *params, struct fetched *o
 			snprintf(path, sizeof(path), "%s/%s.%s", dump, name, k ? "csv" : "json");
 			FILE *d = fopen(path, "w");
 			if (d) {
-				fwrite(k ? out->csv : out->json, 1, k ? out->csv_len : out->json_len, d);
+				fwrite(k ? out->csv : out->json, 1,
+				       k ? out->csv_len : out->json_len, d);
 				fclose(d);
 			}
 		}
@@ -189,12 +191,19 @@ static struct bss_dec csv_sum(const struct fetched *f, const char *col)
 static void test_emu_simple_ops(void **state)
 {
 	(void)state;
-	const char *ops[] = { "ShowCustomerAccountBalances", "ShowCustomerExpenditureQuota",
-			      "ListServiceTypes", "ListResourceTypes", "ListUsageTypes",
-			      "ListMeasureUnits", "ListConversions", "ListSubCustomerCoupons",
-			      "ListFreeResourceInfos", "ListCustomerOrders",
-			      "ListPayPerUseCustomerResources", "ListEnterpriseProject",
-			      "ShowEnterpriseProjectQuota" };
+	const char *ops[] = {"ShowCustomerAccountBalances",
+			     "ShowCustomerExpenditureQuota",
+			     "ListServiceTypes",
+			     "ListResourceTypes",
+			     "ListUsageTypes",
+			     "ListMeasureUnits",
+			     "ListConversions",
+			     "ListSubCustomerCoupons",
+			     "ListFreeResourceInfos",
+			     "ListCustomerOrders",
+			     "ListPayPerUseCustomerResources",
+			     "ListEnterpriseProject",
+			     "ShowEnterpriseProjectQuota"};
 	for (size_t i = 0; i < sizeof(ops) / sizeof(*ops); i++) {
 		struct fetched f;
 		fetch(ops[i], NULL, &f);
@@ -207,7 +216,7 @@ static void test_emu_simple_ops(void **state)
 static void test_emu_month_sums(void **state)
 {
 	(void)state;
-	const char *p_sum[] = { "bill_cycle", "2026-10", NULL };
+	const char *p_sum[] = {"bill_cycle", "2026-10", NULL};
 	struct fetched sum;
 	fetch("ShowCustomerMonthlySum", p_sum, &sum);
 	assert_true(sum.records > 0);
@@ -216,10 +225,10 @@ static void test_emu_month_sums(void **state)
 	got = csv_sum(&sum, "consume_amount");
 	char a[BSS_DEC_STRLEN], b[BSS_DEC_STRLEN];
 	if (bss_dec_cmp(&got, &total) != 0)
-		fail_msg("summary CSV sums to %s, answer says %s", bss_dec_format(&got, a, sizeof(a)),
-			 bss_dec_format(&total, b, sizeof(b)));
+		fail_msg("summary CSV sums to %s, answer says %s",
+			 bss_dec_format(&got, a, sizeof(a)), bss_dec_format(&total, b, sizeof(b)));
 
-	const char *p_res[] = { "cycle", "2026-10", "statistic_type", "1", NULL };
+	const char *p_res[] = {"cycle", "2026-10", "statistic_type", "1", NULL};
 	struct fetched res;
 	fetch("ListCustomerselfResourceRecordDetails", p_res, &res);
 	got = csv_sum(&res, "consume_amount");
@@ -227,7 +236,7 @@ static void test_emu_month_sums(void **state)
 		fail_msg("resources CSV sums to %s, summary says %s",
 			 bss_dec_format(&got, a, sizeof(a)), bss_dec_format(&total, b, sizeof(b)));
 
-	const char *p_fee[] = { "cycle", "2026-10", NULL };
+	const char *p_fee[] = {"cycle", "2026-10", NULL};
 	struct fetched fee;
 	fetch("ListCustomerselfResourceRecords", p_fee, &fee);
 	assert_true(fee.records > 0);
@@ -239,8 +248,8 @@ static void test_emu_month_sums(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_emu_simple_ops),
-		cmocka_unit_test(test_emu_month_sums),
+	    cmocka_unit_test(test_emu_simple_ops),
+	    cmocka_unit_test(test_emu_month_sums),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -16,41 +16,41 @@ static void test_json_two_pages(void **state)
 {
 	(void)state;
 	const char *pages[] = {
-		"{\"total_count\":3,\"bill_sums\":["
-		"{\"bill_cycle\":\"2026-10\",\"service_type_code\":\"hws.service.type.ebs\","
-		"\"consume_amount\":0.12345678,\"measure_id\":1,\"account_name\":\"a/b\"},"
-		"{\"bill_cycle\":\"2026-10\",\"consume_amount\":12345678901234.00000001,"
-		"\"debt_amount\":-1.50,\"customer_id\":null}],"
-		"\"consume_amount\":12345678901234.12345679,\"debt_amount\":0.00,"
-		"\"measure_id\":1,\"currency\":\"USD\"}",
-		"{\"total_count\":3,\"bill_sums\":["
-		"{\"bill_cycle\":\"2026-10\",\"consume_amount\":1E+2,\"official_amount\":100.000}],"
-		"\"consume_amount\":999,\"currency\":\"CNY\"}",
-		NULL,
+	    "{\"total_count\":3,\"bill_sums\":["
+	    "{\"bill_cycle\":\"2026-10\",\"service_type_code\":\"hws.service.type.ebs\","
+	    "\"consume_amount\":0.12345678,\"measure_id\":1,\"account_name\":\"a/b\"},"
+	    "{\"bill_cycle\":\"2026-10\",\"consume_amount\":12345678901234.00000001,"
+	    "\"debt_amount\":-1.50,\"customer_id\":null}],"
+	    "\"consume_amount\":12345678901234.12345679,\"debt_amount\":0.00,"
+	    "\"measure_id\":1,\"currency\":\"USD\"}",
+	    "{\"total_count\":3,\"bill_sums\":["
+	    "{\"bill_cycle\":\"2026-10\",\"consume_amount\":1E+2,\"official_amount\":100.000}],"
+	    "\"consume_amount\":999,\"currency\":\"CNY\"}",
+	    NULL,
 	};
 	size_t len;
 	int rc;
-	char *out = render_texts(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL,
-				 pages, &len, &rc);
+	char *out = render_texts(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL, pages,
+				 &len, &rc);
 	assert_int_equal(rc, 0);
 	const char *want =
-		"{\"total_count\":3,\"bill_sums\":[\n"
-		"{\"bill_cycle\":\"2026-10\",\"service_type_code\":\"hws.service.type.ebs\","
-		"\"consume_amount\":0.12345678,\"measure_id\":1,\"account_name\":\"a/b\"},\n"
-		"{\"bill_cycle\":\"2026-10\",\"consume_amount\":12345678901234.00000001,"
-		"\"debt_amount\":-1.50,\"customer_id\":null},\n"
-		"{\"bill_cycle\":\"2026-10\",\"consume_amount\":1E+2,\"official_amount\":100.000}\n"
-		"],\"consume_amount\":12345678901234.12345679,\"debt_amount\":0.00,"
-		"\"measure_id\":1,\"currency\":\"USD\"}\n";
+	    "{\"total_count\":3,\"bill_sums\":[\n"
+	    "{\"bill_cycle\":\"2026-10\",\"service_type_code\":\"hws.service.type.ebs\","
+	    "\"consume_amount\":0.12345678,\"measure_id\":1,\"account_name\":\"a/b\"},\n"
+	    "{\"bill_cycle\":\"2026-10\",\"consume_amount\":12345678901234.00000001,"
+	    "\"debt_amount\":-1.50,\"customer_id\":null},\n"
+	    "{\"bill_cycle\":\"2026-10\",\"consume_amount\":1E+2,\"official_amount\":100.000}\n"
+	    "],\"consume_amount\":12345678901234.12345679,\"debt_amount\":0.00,"
+	    "\"measure_id\":1,\"currency\":\"USD\"}\n";
 	assert_string_equal(out, want);
 	assert_int_equal(len, strlen(want));
 	/* The merged file is itself valid JSON with the same decimal text. */
 	json_object *back = parse(out);
 	json_object *arr = bss_json_get(back, "bill_sums");
 	assert_int_equal(json_object_array_length(arr), 3);
-	assert_string_equal(bss_json_number_text(bss_json_get(json_object_array_get_idx(arr, 1),
-							      "consume_amount")),
-			    "12345678901234.00000001");
+	assert_string_equal(
+	    bss_json_number_text(bss_json_get(json_object_array_get_idx(arr, 1), "consume_amount")),
+	    "12345678901234.00000001");
 	json_object_put(back);
 	free(out);
 }
@@ -60,15 +60,15 @@ static void test_json_total_after_array(void **state)
 {
 	(void)state;
 	const char *pages[] = {
-		"{\"monthly_records\":[{\"cycle\":\"2026-10\",\"consume_amount\":1.10}],"
-		"\"total_count\":7,\"currency\":\"USD\"}",
-		"{\"monthly_records\":[{\"cycle\":\"2026-10\",\"consume_amount\":2.20}],"
-		"\"total_count\":7,\"currency\":\"USD\"}",
-		NULL,
+	    "{\"monthly_records\":[{\"cycle\":\"2026-10\",\"consume_amount\":1.10}],"
+	    "\"total_count\":7,\"currency\":\"USD\"}",
+	    "{\"monthly_records\":[{\"cycle\":\"2026-10\",\"consume_amount\":2.20}],"
+	    "\"total_count\":7,\"currency\":\"USD\"}",
+	    NULL,
 	};
 	int rc;
-	char *out = render_texts(op_named("ListCustomerselfResourceRecordDetails"),
-				 BSS_RENDER_JSON, NULL, pages, NULL, &rc);
+	char *out = render_texts(op_named("ListCustomerselfResourceRecordDetails"), BSS_RENDER_JSON,
+				 NULL, pages, NULL, &rc);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "{\"monthly_records\":[\n"
 				 "{\"cycle\":\"2026-10\",\"consume_amount\":1.10},\n"
@@ -82,12 +82,12 @@ static void test_json_head_total_mismatch(void **state)
 {
 	(void)state;
 	const char *pages[] = {
-		"{\"total_count\":5,\"bill_sums\":[{\"bill_cycle\":\"2026-10\"}]}",
-		NULL,
+	    "{\"total_count\":5,\"bill_sums\":[{\"bill_cycle\":\"2026-10\"}]}",
+	    NULL,
 	};
 	int rc;
-	char *out = render_texts(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL,
-				 pages, NULL, &rc);
+	char *out = render_texts(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL, pages,
+				 NULL, &rc);
 	assert_int_equal(rc, -EIO);
 	free(out);
 }
@@ -95,26 +95,26 @@ static void test_json_head_total_mismatch(void **state)
 static void test_json_empty_and_missing_array(void **state)
 {
 	(void)state;
-	const char *p1[] = { "{\"total_count\":0,\"bill_sums\":[],\"currency\":\"USD\"}", NULL };
+	const char *p1[] = {"{\"total_count\":0,\"bill_sums\":[],\"currency\":\"USD\"}", NULL};
 	int rc;
-	char *out = render_texts(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL, p1,
-				 NULL, &rc);
+	char *out =
+	    render_texts(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL, p1, NULL, &rc);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "{\"total_count\":0,\"bill_sums\":[],\"currency\":\"USD\"}\n");
 	free(out);
 
 	/* No array in the answer: the key is still there, after the fields. */
-	const char *p2[] = { "{\"total_count\":0,\"currency\":\"USD\"}", NULL };
-	out = render_texts(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL, p2, NULL,
-			   &rc);
+	const char *p2[] = {"{\"total_count\":0,\"currency\":\"USD\"}", NULL};
+	out =
+	    render_texts(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL, p2, NULL, &rc);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "{\"total_count\":0,\"currency\":\"USD\",\"bill_sums\":[]}\n");
 	free(out);
 
 	/* A null array is no records. */
-	const char *p3[] = { "{\"total_count\":0,\"bill_sums\":null}", NULL };
-	out = render_texts(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL, p3, NULL,
-			   &rc);
+	const char *p3[] = {"{\"total_count\":0,\"bill_sums\":null}", NULL};
+	out =
+	    render_texts(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL, p3, NULL, &rc);
 	assert_int_equal(rc, 0);
 	assert_string_equal(out, "{\"total_count\":0,\"bill_sums\":[]}\n");
 	free(out);
@@ -125,9 +125,9 @@ static void test_json_single_answer(void **state)
 {
 	(void)state;
 	const char *pages[] = {
-		"{\"granting_amount\":100.00,\"granting_amount_used\":0.12345678,"
-		"\"percentage_granting_amount_used\":0.1,\"measure_id\":1,\"currency\":\"USD\"}",
-		NULL,
+	    "{\"granting_amount\":100.00,\"granting_amount_used\":0.12345678,"
+	    "\"percentage_granting_amount_used\":0.1,\"measure_id\":1,\"currency\":\"USD\"}",
+	    NULL,
 	};
 	int rc;
 	char *out = render_texts(op_named("ShowCustomerExpenditureQuota"), BSS_RENDER_JSON, NULL,
@@ -150,7 +150,7 @@ static void test_json_bad_pages(void **state)
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);
 	struct bss_renderer *r =
-		bss_render_new(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL, f);
+	    bss_render_new(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL, f);
 	assert_non_null(r);
 	json_object *arr = parse("[1,2]");
 	assert_int_equal(bss_render_page(r, arr), -EINVAL);
@@ -185,7 +185,7 @@ static void test_json_bad_pages(void **state)
 	free(buf);
 
 	/* Unknown records_key override. */
-	struct bss_render_opts o = { .records_key = "no_such_array" };
+	struct bss_render_opts o = {.records_key = "no_such_array"};
 	f = open_memstream(&buf, &n);
 	assert_null(bss_render_new(op_named("ShowCustomerMonthlySum"), BSS_RENDER_JSON, &o, f));
 	fclose(f);
@@ -199,7 +199,7 @@ static void test_json_write_error(void **state)
 	if (!f)
 		skip();
 	struct bss_renderer *r =
-		bss_render_new(bss_op_find("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL, f);
+	    bss_render_new(bss_op_find("ShowCustomerMonthlySum"), BSS_RENDER_JSON, NULL, f);
 	json_object *p = parse("{\"total_count\":1,\"bill_sums\":[{\"bill_cycle\":\"2026-10\"}]}");
 	int rc = bss_render_page(r, p);
 	assert_true(rc == 0 || rc == -EIO); /* buffered: may fail only at flush */
@@ -212,13 +212,13 @@ static void test_json_write_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_two_pages),
-		cmocka_unit_test(test_json_total_after_array),
-		cmocka_unit_test(test_json_head_total_mismatch),
-		cmocka_unit_test(test_json_empty_and_missing_array),
-		cmocka_unit_test(test_json_single_answer),
-		cmocka_unit_test(test_json_bad_pages),
-		cmocka_unit_test(test_json_write_error),
+	    cmocka_unit_test(test_json_two_pages),
+	    cmocka_unit_test(test_json_total_after_array),
+	    cmocka_unit_test(test_json_head_total_mismatch),
+	    cmocka_unit_test(test_json_empty_and_missing_array),
+	    cmocka_unit_test(test_json_single_answer),
+	    cmocka_unit_test(test_json_bad_pages),
+	    cmocka_unit_test(test_json_write_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

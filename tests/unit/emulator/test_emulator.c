@@ -346,12 +346,17 @@ static void test_security_token_and_domain(void **state)
 static void test_rate_limit(void **state)
 {
 	start((struct emu_server_config){ .rps = 3 });
+	int64_t t0 = bss_mono_ms();
 	for (int i = 0; i < 3; i++)
 		get_ok("/v2/accounts/customer-accounts/balances", NULL);
 	get_ok("/v2/bases/measurements", NULL); /* another operation has its own window */
 	struct ec_req r = req("GET", "/v2/accounts/customer-accounts/balances", NULL, NULL);
 	struct ec_resp resp;
 	send_req(&r, &resp);
+	if (bss_mono_ms() - t0 > 900) {
+		ec_resp_clear(&resp); /* machine too loaded to fit 4 requests in a second */
+		skip();
+	}
 	expect_error(&resp, 429, "APIG.0308");
 	assert_non_null(strstr(resp.body, "policy user over ratelimit,limit:3,time:1 second"));
 	ec_resp_clear(&resp);

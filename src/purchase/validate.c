@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bssfs/dec.h"
@@ -100,6 +101,77 @@ static size_t first_value_end(const char *s, size_t len, size_t i)
 	return 0;
 }
 
+/* json-c keeps the last of two equal keys; a purchase document that says
+ * "use_coupon" twice is ambiguous, so it is refused.  Scans the (already
+ * size-checked) text; keys are compared as written. Returns the offset of
+ * the repeated key, or 0 when there is none. */
+struct key_span {
+	size_t off, len;
+};
+
+static size_t string_end(const char *s, size_t len, size_t i)
+{
+	for (i++; i < len; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return len;
+}
+
+static size_t duplicate_key(const char *s, size_t len)
+{
+	enum { MAXD = 64 };
+	struct {
+		bool obj;
+		bool want_key;
+		struct key_span *keys;
+		size_t n, cap;
+	} st[MAXD];
+	int d = -1;
+	size_t dup = 0;
+	for (size_t i = 0; i < len && !dup; i++) {
+		char c = s[i];
+		if (c == '"') {
+			size_t e = string_end(s, len, i);
+			if (d >= 0 && st[d].obj && st[d].want_key) {
+				for (size_t k = 0; k < st[d].n && !dup; k++)
+					if (st[d].keys[k].len == e - i &&
+					    memcmp(s + st[d].keys[k].off, s + i, e - i) == 0)
+						dup = i + 1;
+				if (st[d].n == st[d].cap) {
+					size_t nc = st[d].cap ? st[d].cap * 2 : 8;
+					struct key_span *nk = realloc(st[d].keys, nc * sizeof *nk);
+					if (!nk)
+						break;
+					st[d].keys = nk;
+					st[d].cap = nc;
+				}
+				st[d].keys[st[d].n++] = (struct key_span){ i, e - i };
+				st[d].want_key = false;
+			}
+			i = e - 1;
+		} else if (c == '{' || c == '[') {
+			if (d + 1 >= MAXD)
+				break; /* the parser rejects it anyway */
+			d++;
+			st[d].obj = c == '{';
+			st[d].want_key = c == '{';
+			st[d].keys = NULL;
+			st[d].n = st[d].cap = 0;
+		} else if ((c == '}' || c == ']') && d >= 0) {
+			free(st[d].keys);
+			d--;
+		} else if (c == ',' && d >= 0 && st[d].obj) {
+			st[d].want_key = true;
+		}
+	}
+	for (; d >= 0; d--)
+		free(st[d].keys);
+	return dup;
+}
+
 int bss_doc_parse(const char *doc, size_t len, json_object **out, char *reason, size_t rlen)
 {
 	*out = NULL;
@@ -145,6 +217,12 @@ int bss_doc_parse(const char *doc, size_t len, json_object **out, char *reason, 
 	if (!json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
 		bss_purchase_reason(reason, rlen, "the document must be a JSON object");
+		return -EINVAL;
+	}
+	size_t dup = duplicate_key(doc, len);
+	if (dup) {
+		json_object_put(o);
+		bss_purchase_reason(reason, rlen, "a field appears twice (at byte %zu)", dup - 1);
 		return -EINVAL;
 	}
 	*out = o;

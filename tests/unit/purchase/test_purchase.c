@@ -241,6 +241,10 @@ static void test_rejections(void **state)
 	REJ(BSS_ACTION_PAY, "{} {}", "more than one JSON document");
 	REJ(BSS_ACTION_PAY, "{}\n{}\n", "more than one JSON document");
 	REJ(BSS_ACTION_PAY, "{", "malformed JSON");
+	REJ(BSS_ACTION_PAY, "{\"use_coupon\":\"NO\",\"use_coupon\":\"YES\"}", "appears twice");
+	REJ(BSS_ACTION_PAY,
+	    "{\"use_coupon\":\"YES\",\"coupon_infos\":[{\"id\":\"a\",\"type\":300,\"id\":\"b\"}]}",
+	    "appears twice");
 	REJ(BSS_ACTION_PAY, "[]", "must be a JSON object");
 	REJ(BSS_ACTION_PAY, "\"NO\"", "must be a JSON object");
 	REJ(BSS_ACTION_PAY, "{\"use_coupon\":\"N\xff\"}", "invalid UTF-8 at byte 16");
@@ -655,6 +659,10 @@ static void test_validator_direct(void **state)
 	assert_string_equal(reason, "l: more than 2 items");
 	json_object_put(b);
 	json_object *o = NULL;
+	/* Equal keys in different objects, and key-like strings as values, are fine. */
+	static const char same[] = "{\"a\":{\"a\":1},\"b\":[{\"a\":\"a\"},{\"a\":\"\\\"a\"}],\"c\":\"a\"}";
+	assert_int_equal(bss_doc_parse(same, strlen(same), &o, reason, sizeof reason), 0);
+	json_object_put(o);
 	assert_int_equal(bss_doc_parse("{\"a\":\"\xf0\x9f\x98\x80\"}", 12, &o, reason, sizeof reason),
 			 0);
 	json_object_put(o);

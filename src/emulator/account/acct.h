@@ -131,7 +131,9 @@ struct emu_account {
 	int n_coupons, n_packages, n_invoices;
 
 	pthread_mutex_t lock;          /* guards every field below */
-	struct acct_res *res;          /* nres; subscription fields mutable */
+	struct acct_res *res;          /* nres; only the subscription fields change
+					* (under lock); the rest is immutable and read
+					* without it */
 	struct acct_order *orders;     /* n_orders (generated + created) */
 	int n_orders, cap_orders, n_gen_orders;
 	struct acct_paid *paid;        /* payments this run */
@@ -154,7 +156,8 @@ struct acct_ctx {
 };
 
 /* ---- generation (state.c) ---- */
-void acct_generate_state(struct emu_account *a); /* resources + orders + balance */
+/* Resources (full) or their subscription state, orders, balance, counters. */
+void acct_generate_state(struct emu_account *a, bool full);
 void acct_count_change(struct emu_account *a, const char *op); /* lock held */
 /* Appends a pending-payment order; returns its index or -1. Lock held. */
 /* Pays order i now (balance, fee record, renewal). Lock held. */

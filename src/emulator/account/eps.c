@@ -88,7 +88,7 @@ static void h_ep_quota(struct emu_account *a, const struct acct_ctx *x, const st
 /* EPS resource type name of a catalog resource type. */
 static const char *eps_type(int rtype)
 {
-	static const char *const t[] = { "ecs", "disk", "vpc", "eip", "obs", "rds", "cdn", "elb" };
+	static const char *const t[] = { "ecs", "disk", "shared_bandwidth", "eip", "obs", "rds", "cdn", "elb" };
 	return rtype < (int)(sizeof t / sizeof t[0]) ? t[rtype] : "ecs";
 }
 

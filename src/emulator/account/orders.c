@@ -117,6 +117,9 @@ static void h_list_orders(struct emu_account *a, const struct acct_ctx *x, const
 	const char *otype = acct_param_str(c, "order_type");
 	const char *order_by = acct_param_str(c, "order_by");
 	long status = acct_param_long(c, "status", -1);
+	/* UTC "yyyy-MM-ddTHH:mm:ssZ" texts compare in time order. */
+	const char *cb = acct_param_str(c, "create_time_begin"), *ce = acct_param_str(c, "create_time_end");
+	const char *pb = acct_param_str(c, "payment_time_begin"), *pe = acct_param_str(c, "payment_time_end");
 	pthread_mutex_lock(&a->lock);
 	struct order_key *keys = malloc(sizeof *keys * (size_t)(a->n_orders + 1));
 	int n = 0;
@@ -125,6 +128,13 @@ static void h_list_orders(struct emu_account *a, const struct acct_ctx *x, const
 		const char *code = acct_services[acct_rtypes[a->res[o->res].rtype].service].code;
 		if ((oid && *oid && strcasecmp(oid, o->id)) || (svc && *svc && strcmp(svc, code)) ||
 		    (status >= 0 && status != o->status) || (otype && *otype && atoi(otype) != o->order_type))
+			continue;
+		char ct[32], pt[32] = "";
+		acct_fmt_time(order_create_abs(o, x->now_ms), ct);
+		if (order_pay_abs(o, x->now_ms))
+			acct_fmt_time(order_pay_abs(o, x->now_ms), pt);
+		if ((cb && *cb && strcmp(ct, cb) < 0) || (ce && *ce && strcmp(ct, ce) > 0) ||
+		    (pb && *pb && (!*pt || strcmp(pt, pb) < 0)) || (pe && *pe && (!*pt || strcmp(pt, pe) > 0)))
 			continue;
 		keys[n].idx = i;
 		keys[n].t = order_create_abs(o, x->now_ms);

@@ -37,10 +37,13 @@ static void gen_eps(struct emu_account *a)
 	}
 }
 
-static void gen_resources(struct emu_account *a)
+/* full: the whole resource (at creation); otherwise only the mutable
+ * subscription fields are restored, so readers of the immutable fields
+ * (the bill engine, without the lock) never see them change. */
+static void gen_resources(struct emu_account *a, bool full)
 {
 	for (int i = 0; i < a->nres; i++) {
-		struct acct_res *r = &a->res[i];
+		struct acct_res tmp, *r = &tmp;
 		uint64_t h = acct_hash3(a->seed, 1, (uint64_t)i);
 		memset(r, 0, sizeof *r);
 		r->rtype = (int)(h % (uint64_t)acct_n_rtypes);
@@ -75,6 +78,16 @@ static void gen_resources(struct emu_account *a)
 		r->auto_renew = r->charge_mode == 1 && (h >> 58) % 2 == 0;
 		r->expire_policy = r->auto_renew ? 3 : 0;
 		r->status = 2;
+		struct acct_res *dst = &a->res[i];
+		if (full) {
+			*dst = tmp;
+		} else {
+			dst->effective_ms = tmp.effective_ms;
+			dst->expire_ms = tmp.expire_ms;
+			dst->auto_renew = tmp.auto_renew;
+			dst->expire_policy = tmp.expire_policy;
+			dst->status = tmp.status;
+		}
 	}
 }
 
@@ -153,9 +166,9 @@ static void gen_orders(struct emu_account *a)
 	a->n_gen_orders = a->n_orders;
 }
 
-void acct_generate_state(struct emu_account *a)
+void acct_generate_state(struct emu_account *a, bool full)
 {
-	gen_resources(a);
+	gen_resources(a, full);
 	gen_orders(a);
 	a->n_paid = 0;
 	a->payments = 0;
@@ -208,7 +221,7 @@ struct emu_account *emu_account_new(const struct emu_account_config *cfg)
 	a->n_packages = 3 + a->nres / 40;
 	a->n_invoices = 5 + a->months * 2;
 	gen_eps(a);
-	acct_generate_state(a);
+	acct_generate_state(a, true);
 	return a;
 }
 
@@ -233,7 +246,7 @@ void emu_account_reset(struct emu_account *a)
 	if (!a)
 		return;
 	pthread_mutex_lock(&a->lock);
-	acct_generate_state(a);
+	acct_generate_state(a, false);
 	pthread_mutex_unlock(&a->lock);
 }
 

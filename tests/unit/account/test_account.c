@@ -1,6 +1,7 @@
 /* Unit tests of the emulator's synthetic account: shapes against the API
  * schema, pagination, exact consistency of bills, determinism, speed at
  * huge scale, hostile text, and the state changes of the write operations. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -830,6 +831,75 @@ static void test_errors_and_window(void **state)
 	emu_account_free(a);
 }
 
+/* ---- concurrency: payments and reads from several threads ---- */
+struct worker {
+	struct emu_account *a;
+	char order_id[32];
+	int status;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	const struct bss_op *pay = bss_op_find("PayOrders"), *rec = bss_op_find("ListCustomerselfResourceRecords");
+	char body[160];
+	snprintf(body, sizeof body, "{\"order_id\":\"%s\",\"use_coupon\":\"NO\",\"use_discount\":\"NO\"}", w->order_id);
+	json_object *b = NULL;
+	bss_json_parse(body, strlen(body), &b, NULL, 0);
+	struct emu_query_param qp[] = { { "cycle", "2026-11" }, { "statistic_type", "1" }, { "limit", "100" } };
+	for (int i = 0; i < 20; i++) {
+		struct emu_call c = { .op = rec, .query = qp, .n_query = 3, .now_ms = NOW_MS };
+		struct emu_reply r;
+		emu_account_handle(w->a, &c, &r);
+		json_object_put(r.body);
+		if (i == 10) {
+			struct emu_call p = { .op = pay, .body = b, .now_ms = NOW_MS };
+			emu_account_handle(w->a, &p, &r);
+			w->status = r.status;
+			json_object_put(r.body);
+		}
+	}
+	json_object_put(b);
+	return NULL;
+}
+
+static void test_concurrent_payments(void **state)
+{
+	struct emu_account *a = mk_account(EMU_SCALE_SMALL, 31, BSS_SITE_INTL);
+	struct emu_reply r = call(a, "ListCustomerOrders", NULL, "status=6&limit=100", NULL);
+	json_object *arr = bss_json_get(r.body, "order_infos");
+	int n = (int)json_object_array_length(arr);
+	if (n > 4)
+		n = 4;
+	assert_true(n >= 2);
+	struct worker w[4];
+	struct bss_dec sum = bss_dec_from_units(0, 2), amt, before = cash_balance(a), after, diff;
+	for (int i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(arr, (size_t)i);
+		w[i].a = a;
+		snprintf(w[i].order_id, sizeof w[i].order_id, "%s", bss_json_get_str(o, "order_id"));
+		assert_int_equal(bss_json_get_dec(bss_json_get(o, "amount_after_discount"), &amt), 0);
+		bss_dec_add(&sum, &amt, &sum);
+	}
+	json_object_put(r.body);
+	pthread_t th[4];
+	for (int i = 0; i < n; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, worker_main, &w[i]), 0);
+	for (int i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].status, 204);
+	}
+	after = cash_balance(a);
+	bss_dec_sub(&before, &after, &diff);
+	assert_int_equal(bss_dec_cmp(&diff, &sum), 0);
+	json_object *st = json_object_new_object();
+	emu_account_stats(a, st);
+	assert_int_equal(jint(st, "payments"), n);
+	json_object_put(st);
+	check_month(a, "2026-11", true);
+	emu_account_free(a);
+}
+
 static int main_more(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -837,6 +907,7 @@ static int main_more(void)
 		cmocka_unit_test(test_determinism),    cmocka_unit_test(test_huge_page_speed),
 		cmocka_unit_test(test_hostile_text),   cmocka_unit_test(test_pay_and_cancel),
 		cmocka_unit_test(test_subscriptions),  cmocka_unit_test(test_errors_and_window),
+		cmocka_unit_test(test_concurrent_payments),
 	};
 	return cmocka_run_group_tests_name("account-more", tests, NULL, NULL);
 }

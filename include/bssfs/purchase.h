@@ -81,6 +81,10 @@ int bss_action_on_order(enum bss_action a);
 #define BSS_INVAL_BALANCES 0x4u      /* account/ (balances, quota) */
 #define BSS_INVAL_COUPONS 0x8u       /* coupons/ and packages/ */
 unsigned bss_action_invalidates(enum bss_action a);
+/* What to drop after one bss_action_run: bss_action_invalidates(a) when
+ * mode was on and something may have been sent (any rc but -EINVAL,
+ * -EACCES, -ENODATA, -ENOMEM), else 0. */
+unsigned bss_action_run_invalidates(enum bss_action a, enum bss_purchase_mode mode, int rc);
 /* The tree prefixes of one BSS_INVAL_* bit ("orders/", ...), NULL-terminated
  * static array; NULL for an unknown bit. */
 const char *const *bss_inval_paths(unsigned bit);

@@ -73,6 +73,14 @@ unsigned bss_action_invalidates(enum bss_action a)
 	return (unsigned)a < BSS_ACTION_COUNT ? defs[a].inval : 0;
 }
 
+unsigned bss_action_run_invalidates(enum bss_action a, enum bss_purchase_mode mode, int rc)
+{
+	if (mode != BSS_PURCHASE_ON || rc == -EINVAL || rc == -EACCES || rc == -ENODATA ||
+	    rc == -ENOMEM)
+		return 0;
+	return bss_action_invalidates(a);
+}
+
 const char *const *bss_inval_paths(unsigned bit)
 {
 	static const char *const orders[] = { "orders/", NULL };

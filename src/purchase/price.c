@@ -33,8 +33,8 @@ int bss_price_run_io(bss_call_fn call, void *ctx, const char *doc, size_t len, c
 	const char *type = bss_json_get_str(body, "type");
 	const char *op = NULL;
 	if (!json_object_object_get_ex(body, "type", NULL))
-		op = NULL, bss_purchase_reason(reason, sizeof reason,
-					       "type: missing (\"on-demand\" or \"period\")");
+		bss_purchase_reason(reason, sizeof reason,
+				    "type: missing (\"on-demand\" or \"period\")");
 	else if (!type)
 		bss_purchase_reason(reason, sizeof reason, "type: must be a string");
 	else if (strcmp(type, "on-demand") == 0)

@@ -608,6 +608,11 @@ static void test_names_and_invalidation(void **state)
 	assert_string_equal(bss_inval_paths(BSS_INVAL_ORDERS)[0], "orders/");
 	assert_string_equal(bss_inval_paths(BSS_INVAL_BALANCES)[0], "account/");
 	assert_null(bss_inval_paths(0x100));
+	assert_int_equal(bss_action_run_invalidates(BSS_ACTION_PAY, BSS_PURCHASE_ON, 0), pay);
+	assert_int_equal(bss_action_run_invalidates(BSS_ACTION_PAY, BSS_PURCHASE_ON, -EIO), pay);
+	assert_int_equal(bss_action_run_invalidates(BSS_ACTION_PAY, BSS_PURCHASE_ON, -EINVAL), 0);
+	assert_int_equal(bss_action_run_invalidates(BSS_ACTION_PAY, BSS_PURCHASE_DRY_RUN, 0), 0);
+	assert_int_equal(bss_action_run_invalidates(BSS_ACTION_PAY, BSS_PURCHASE_ON, -ENODATA), 0);
 	enum bss_purchase_mode m;
 	assert_int_equal(bss_purchase_mode_parse("dry-run", &m), 0);
 	assert_int_equal(m, BSS_PURCHASE_DRY_RUN);

@@ -308,8 +308,10 @@ int main(int argc, char *argv[])
 	} else {
 		struct fuse_loop_config *lc = fuse_loop_cfg_create();
 		fuse_loop_cfg_set_clone_fd(lc, (unsigned)cmd.clone_fd);
-		fuse_loop_cfg_set_max_threads(lc, cmd.max_threads ? cmd.max_threads : 10);
-		fuse_loop_cfg_set_idle_threads(lc, cmd.max_idle_threads);
+		if (cmd.max_threads > 0 && cmd.max_threads <= 100000)
+			fuse_loop_cfg_set_max_threads(lc, cmd.max_threads);
+		if (cmd.max_idle_threads <= 100000)
+			fuse_loop_cfg_set_idle_threads(lc, cmd.max_idle_threads);
 		ret = fuse_loop_mt(fuse, lc);
 		fuse_loop_cfg_destroy(lc);
 	}

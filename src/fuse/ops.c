@@ -34,7 +34,21 @@ static int fail(const char *op, const char *path, int rc, const struct bss_error
 			err->request_id[0] ? err->request_id : "-", err->message);
 	else
 		bss_err("%s %s: %s", op, path, strerror(-rc));
-	return rc;
+	switch (rc) {
+	case -ECONNREFUSED:
+	case -ECONNRESET:
+	case -ECONNABORTED:
+	case -EHOSTUNREACH:
+	case -ENETUNREACH:
+	case -ENETDOWN:
+	case -ETIMEDOUT:
+	case -ENOTCONN:
+	case -EPROTO:
+	case -EBADMSG:
+		return -EIO; /* the API could not be reached: DESIGN §3 "Offline" */
+	default:
+		return rc;
+	}
 }
 
 static bool is_generated(const struct bss_tree_node *n)

@@ -76,6 +76,12 @@ static void gen_resources(struct emu_account *a, bool full)
 		else
 			r->expire_ms = (int64_t)(20 + (h >> 54) % 300) * DAY_MS + 3600 * 1000LL * 16 - 1000;
 		r->auto_renew = r->charge_mode == 1 && (h >> 58) % 2 == 0;
+		/* Always some subscriptions near expiry, with auto-renew on and off. */
+		if (i == 0 || i == 2) {
+			r->charge_mode = 1;
+			r->expire_ms = (int64_t)(i == 0 ? 3 : 5) * DAY_MS + 3600 * 1000LL * 16 - 1000;
+			r->auto_renew = i == 0;
+		}
 		r->expire_policy = r->auto_renew ? 3 : 0;
 		r->status = 2;
 		struct acct_res *dst = &a->res[i];

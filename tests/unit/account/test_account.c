@@ -831,6 +831,34 @@ static void test_errors_and_window(void **state)
 	emu_account_free(a);
 }
 
+static void test_near_expiry_and_orders_in_every_status(void **state)
+{
+	struct emu_account *a = mk_account(EMU_SCALE_TINY, 77, BSS_SITE_INTL);
+	struct emu_reply r = call(a, "ListPayPerUseCustomerResources", NULL, NULL, "{\"limit\":100}");
+	json_object *arr = bss_json_get(r.body, "data");
+	int soon_on = 0, soon_off = 0;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+		int64_t left = time_ms_of(e, "expire_time") - NOW_MS;
+		if (left > 0 && left < 7LL * 86400 * 1000) {
+			soon_on += jint(e, "expire_policy") == 3;
+			soon_off += jint(e, "expire_policy") != 3;
+		}
+	}
+	assert_true(soon_on > 0);
+	assert_true(soon_off > 0);
+	json_object_put(r.body);
+	const int statuses[] = { 2, 4, 5, 6 };
+	for (int i = 0; i < 4; i++) {
+		char q[64];
+		snprintf(q, sizeof q, "status=%d", statuses[i]);
+		r = call(a, "ListCustomerOrders", NULL, q, NULL);
+		assert_true(jint(r.body, "total_count") > 0);
+		json_object_put(r.body);
+	}
+	emu_account_free(a);
+}
+
 /* ---- concurrency: payments and reads from several threads ---- */
 struct worker {
 	struct emu_account *a;
@@ -908,6 +936,7 @@ static int main_more(void)
 		cmocka_unit_test(test_hostile_text),   cmocka_unit_test(test_pay_and_cancel),
 		cmocka_unit_test(test_subscriptions),  cmocka_unit_test(test_errors_and_window),
 		cmocka_unit_test(test_concurrent_payments),
+		cmocka_unit_test(test_near_expiry_and_orders_in_every_status),
 	};
 	return cmocka_run_group_tests_name("account-more", tests, NULL, NULL);
 }

@@ -175,11 +175,11 @@ static int write_cell(struct bss_renderer *r, json_object *rec, const struct ren
 {
 	if (c->from_top_currency)
 		return bss_csv_write_field(r->out, r->currency, true);
-	json_object *parent;
-	json_object *v = render_col_lookup(rec, c, &parent);
+	json_object *unit;
+	json_object *v = render_col_lookup(rec, c, &unit);
 	if (!v)
 		return 0;
-	if (c->is_measure && render_measure_of(parent) != 1)
+	if (c->is_measure && render_measure_of(unit) != 1)
 		return bss_csv_write_field(r->out, "1", false);
 	const char *text;
 	bool is_text;
@@ -191,7 +191,7 @@ static int write_cell(struct bss_renderer *r, json_object *rec, const struct ren
 		text = scalar_text(v, c->type, c->is_money, &is_text);
 	}
 	int measure;
-	if (text && c->is_money && !is_text && (measure = render_measure_of(parent)) != 1) {
+	if (text && c->is_money && !is_text && (measure = render_measure_of(unit)) != 1) {
 		char buf[BSS_DEC_STRLEN];
 		/* A number the exact arithmetic cannot take (an exponent,
 		 * too many digits) cannot be written in the base unit, and

@@ -77,15 +77,27 @@ static int make_col(const char **prefix, size_t depth, const struct bss_field *f
 
 #define MAX_DEPTH 16
 
+static bool has_money(const struct bss_field *fields, size_t n, size_t depth)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct bss_field *f = &fields[i];
+		if (money_type(f->type) && bss_render_is_money(f->name))
+			return true;
+		if (is_nested(f) && depth + 1 < MAX_DEPTH &&
+		    has_money(f->children, f->n_children, depth + 1))
+			return true;
+	}
+	return false;
+}
+
 static int build(const struct bss_field *fields, size_t n, const char **prefix, size_t depth,
 		 struct render_cols *out, size_t *cap)
 {
 	if (depth >= MAX_DEPTH)
 		return 0; /* the generated schemas are shallow; never loop */
-	bool money_sibling = false;
-	for (size_t i = 0; i < n; i++)
-		if (money_type(fields[i].type) && bss_render_is_money(fields[i].name))
-			money_sibling = true;
+	/* A measure_id is the unit of the money in its object and in the
+	 * objects flattened under it (amount_info.coupon_amount of an order). */
+	bool money_sibling = has_money(fields, n, depth);
 	for (size_t i = 0; i < n; i++) {
 		const struct bss_field *f = &fields[i];
 		int rc;
@@ -158,20 +170,24 @@ bool render_cols_have_money(const struct render_cols *c)
 	return false;
 }
 
-json_object *render_col_lookup(json_object *rec, const struct render_col *c, json_object **parent)
+json_object *render_col_lookup(json_object *rec, const struct render_col *c, json_object **unit)
 {
 	json_object *obj = rec;
-	*parent = NULL;
+	*unit = NULL;
 	for (size_t i = 0; i + 1 < c->depth; i++) {
 		json_object *next = NULL;
-		if (!obj || !json_object_is_type(obj, json_type_object) ||
-		    !json_object_object_get_ex(obj, c->path[i], &next))
+		if (!obj || !json_object_is_type(obj, json_type_object))
+			return NULL;
+		if (json_object_object_get_ex(obj, "measure_id", NULL))
+			*unit = obj;
+		if (!json_object_object_get_ex(obj, c->path[i], &next))
 			return NULL;
 		obj = next;
 	}
 	if (!obj || !json_object_is_type(obj, json_type_object))
 		return NULL;
-	*parent = obj;
+	if (!*unit || json_object_object_get_ex(obj, "measure_id", NULL))
+		*unit = obj;
 	json_object *v = NULL;
 	json_object_object_get_ex(obj, c->path[c->depth - 1], &v);
 	return v;

@@ -4,7 +4,10 @@
  * A record (or nested object) whose measure_id is 2 (1/10 of the base unit,
  * "jiao") or 3 (1/100, "fen") has its money fields written in the base unit
  * by exact decimal arithmetic, value x 10^-(measure_id-1), at the scale that
- * gives (1234.5 fen -> 12.345), and its measure_id column written as 1. Only
+ * gives (1234.5 fen -> 12.345), and its measure_id column written as 1.
+ * Objects flattened under it without a measure_id of their own (an order's
+ * amount_info) share its unit; arrays of objects are JSON text and keep the
+ * API's values. Only
  * the CSV is converted: NAME.json keeps the API's raw values and
  * measure_id. Other measure_id values (1, or usage units such as 10 = GB
  * that some package answers put in measure_id) are left as they are: they
@@ -25,9 +28,16 @@ bool bss_render_is_money(const char *name)
 {
 	if (!name)
 		return false;
-	return ends_with(name, "amount") || ends_with(name, "Amount") || ends_with(name, "amout") ||
-	       strcmp(name, "unit_price") == 0 || strcmp(name, "balance") == 0 ||
-	       strcmp(name, "face_value") == 0;
+	/* Money fields of api/ whose names do not end in "amount" are listed;
+	 * percentage_granting_amount_used is a percentage, not money. */
+	static const char *const named[] = {"unit_price", "balance", "face_value",
+					    "amount_after_discount", "granting_amount_used"};
+	if (ends_with(name, "amount") || ends_with(name, "Amount") || ends_with(name, "amout"))
+		return true;
+	for (size_t i = 0; i < sizeof(named) / sizeof(*named); i++)
+		if (strcmp(name, named[i]) == 0)
+			return true;
+	return false;
 }
 
 int render_measure_of(json_object *obj)

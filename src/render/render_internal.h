@@ -68,9 +68,11 @@ struct bss_renderer {
 int render_cols_build(const struct bss_field *schema, size_t n, bool add_currency,
 		      struct render_cols *out);
 void render_cols_free(struct render_cols *c);
-/* Value at a column's path in rec, or NULL; *parent gets the object that
- * holds the leaf (NULL when a step is missing). */
-json_object *render_col_lookup(json_object *rec, const struct render_col *c, json_object **parent);
+/* Value at a column's path in rec, or NULL. *unit gets the object whose
+ * measure_id applies to the value: the innermost object on the path that
+ * has one, else the object holding the value (NULL when a step is
+ * missing). */
+json_object *render_col_lookup(json_object *rec, const struct render_col *c, json_object **unit);
 /* True when any column (or nested column) is money. */
 bool render_cols_have_money(const struct render_cols *c);
 

@@ -55,10 +55,20 @@ static void test_csv_field_quoting(void **state)
 static void test_csv_is_money(void **state)
 {
 	(void)state;
-	const char *yes[] = {"amount",	   "cash_amount", "invoiceAmount", "taxAmount",
-			     "unit_price", "balance",	  "face_value",	   "refund_amout"};
-	const char *no[] = {"measure_id", "amounts",	   "currency", "usage",
-			    "bill_type",  "unit_price_id", ""};
+	const char *yes[] = {"amount",
+			     "cash_amount",
+			     "invoiceAmount",
+			     "taxAmount",
+			     "unit_price",
+			     "balance",
+			     "face_value",
+			     "refund_amout",
+			     "amount_after_discount",
+			     "granting_amount_used"};
+	const char *no[] = {
+	    "measure_id",     "amounts",       "currency", "usage",
+	    "bill_type",      "unit_price_id", "",	   "percentage_granting_amount_used",
+	    "discount_ratio", "spec_size"};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
 		assert_true(bss_render_is_money(yes[i]));
 	for (size_t i = 0; i < sizeof(no) / sizeof(*no); i++)
@@ -243,6 +253,42 @@ static void test_csv_res_record_details(void **state)
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "\"consume_amount\":1234.5,"));
 	assert_non_null(strstr(out, "\"measure_id\":3,"));
+	free(out);
+}
+
+/* A nested object without its own measure_id shares the record's unit. */
+static void test_csv_measure_nested(void **state)
+{
+	(void)state;
+	const char *pages[] = {
+	    "{\"total_count\":1,\"order_infos\":[{\"order_id\":\"CS1\","
+	    "\"amount_after_discount\":1000,\"official_amount\":-250.5,\"measure_id\":3,"
+	    "\"currency\":\"USD\",\"amount_info\":{\"coupon_amount\":250,"
+	    "\"discounts\":[{\"discount_type\":\"200\",\"discount_amount\":17}]}}]}",
+	    NULL,
+	};
+	size_t len;
+	int rc;
+	char *out =
+	    render_texts(op_named("ListCustomerOrders"), BSS_RENDER_CSV, NULL, pages, &len, &rc);
+	assert_int_equal(rc, 0);
+	struct csv_table t;
+	assert_int_equal(csv_parse(out, len, "\r\n", &t), 0);
+	assert_int_equal(t.nrows, 2);
+	char **r1 = t.rows[1];
+	assert_string_equal(r1[csv_col(&t, "amount_after_discount")], "10.00");
+	assert_string_equal(r1[csv_col(&t, "official_amount")], "-2.505");
+	assert_string_equal(r1[csv_col(&t, "measure_id")], "1");
+	assert_string_equal(r1[csv_col(&t, "amount_info.coupon_amount")], "2.50");
+	/* Arrays of objects are JSON text with the API's values. */
+	assert_string_equal(r1[csv_col(&t, "amount_info.discounts")],
+			    "[{\"discount_type\":\"200\",\"discount_amount\":17}]");
+	/* The records have their own currency: no second column. */
+	int ncur = 0;
+	for (size_t j = 0; j < t.ncols[0]; j++)
+		ncur += strcmp(t.rows[0][j], "currency") == 0;
+	assert_int_equal(ncur, 1);
+	csv_table_free(&t);
 	free(out);
 }
 
@@ -591,6 +637,7 @@ int main(void)
 	    cmocka_unit_test(test_csv_monthly_sum),
 	    cmocka_unit_test(test_csv_unix),
 	    cmocka_unit_test(test_csv_res_record_details),
+	    cmocka_unit_test(test_csv_measure_nested),
 	    cmocka_unit_test(test_csv_shapes),
 	    cmocka_unit_test(test_csv_single_answer),
 	    cmocka_unit_test(test_csv_currency_column_rules),

@@ -859,6 +859,31 @@ static void test_near_expiry_and_orders_in_every_status(void **state)
 	emu_account_free(a);
 }
 
+/* The shape checker itself must be able to fail. */
+static void test_shape_checker_rejects(void **state)
+{
+	const struct bss_op *op = bss_op_find("ShowCustomerMonthlySum");
+	char err[256];
+	const char *bad[] = {
+		"{\"total_count\":1,\"bogus\":1}",
+		"{\"total_count\":\"1\"}",
+		"{\"bill_sums\":[{\"consume_amount\":\"1.00\"}]}",
+		"{\"bill_sums\":[{\"resource_Type_code\":\"x\"}]}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		json_object *o = NULL;
+		assert_int_equal(bss_json_parse(bad[i], strlen(bad[i]), &o, NULL, 0), 0);
+		assert_int_equal(shape_check(o, op->response, op->n_response, err, sizeof err), -1);
+		json_object_put(o);
+	}
+	const struct bss_op *ep = bss_op_find("ListEnterpriseProject");
+	const char *missing = "{\"enterprise_projects\":[{\"id\":\"0\",\"name\":\"d\"}]}";
+	json_object *o = NULL;
+	assert_int_equal(bss_json_parse(missing, strlen(missing), &o, NULL, 0), 0);
+	assert_int_equal(shape_check(o, ep->response, ep->n_response, err, sizeof err), -1);
+	json_object_put(o);
+}
+
 /* ---- concurrency: payments and reads from several threads ---- */
 struct worker {
 	struct emu_account *a;
@@ -935,7 +960,7 @@ static int main_more(void)
 		cmocka_unit_test(test_determinism),    cmocka_unit_test(test_huge_page_speed),
 		cmocka_unit_test(test_hostile_text),   cmocka_unit_test(test_pay_and_cancel),
 		cmocka_unit_test(test_subscriptions),  cmocka_unit_test(test_errors_and_window),
-		cmocka_unit_test(test_concurrent_payments),
+		cmocka_unit_test(test_concurrent_payments),    cmocka_unit_test(test_shape_checker_rejects),
 		cmocka_unit_test(test_near_expiry_and_orders_in_every_status),
 	};
 	return cmocka_run_group_tests_name("account-more", tests, NULL, NULL);

@@ -20,6 +20,8 @@
 
 #include "bssfs/client.h"
 
+#define BSS_SEND_LOG_MAX 64
+
 /* Per-operation state; one per entry of bss_ops plus one spare slot for
  * operations that are not in the table (tests). */
 struct bss_opstate {
@@ -28,6 +30,12 @@ struct bss_opstate {
 	/* guarded by lock: */
 	int64_t next_start_us; /* earliest monotonic time (us) the next attempt may start */
 	int in_flight;         /* attempts running now */
+	/* send moments (monotonic ms) of the last sends, oldest at send_head,
+	 * non-decreasing: the sliding-window guard applied when libcurl is
+	 * about to put the request on the wire */
+	int64_t send_log[BSS_SEND_LOG_MAX];
+	int send_head;
+	int64_t send_last;
 	/* counters, guarded by lock: */
 	uint64_t requests, retries, throttled, errors, bytes;
 	uint64_t latency_ms_total, latency_ms_max;
@@ -77,6 +85,9 @@ void bss_opstate_destroy(struct bss_opstate *s);
  * (without waiting) when the slot comes after deadline_ms (monotonic). */
 int bss_rate_acquire(struct bss_client *c, struct bss_opstate *s, int64_t deadline_ms);
 void bss_rate_release(struct bss_client *c, struct bss_opstate *s);
+/* Called right before the request goes on the wire: waits (rarely) so that
+ * no window of window_ms holds more than n sends of this operation. */
+void bss_rate_before_send(struct bss_client *c, struct bss_opstate *s);
 
 /* ---- http.c ---- */
 struct bss_http_result {
@@ -94,7 +105,8 @@ void bss_http_cleanup(struct bss_client *c);
 /* One signed attempt. The URL path and query are already built and encoded.
  * Returns 0 when an exchange happened (see res->status / curl_code), or
  * -errno for a local failure (allocation, signing). */
-int bss_http_perform(struct bss_client *c, const struct bss_op *op, const char *path,
+int bss_http_perform(struct bss_client *c, const struct bss_op *op, struct bss_opstate *s,
+		     const char *path,
 		     const char *query, const char *body, size_t body_len, int timeout_ms,
 		     struct bss_http_result *res);
 void bss_http_result_free(struct bss_http_result *res);

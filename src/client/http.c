@@ -221,7 +221,25 @@ static void free_headers(struct curl_slist *list)
 	curl_slist_free_all(list);
 }
 
-int bss_http_perform(struct bss_client *c, const struct bss_op *op, const char *path,
+struct prereq_ctx {
+	struct bss_client *c;
+	struct bss_opstate *s;
+};
+
+static int on_prereq(void *clientp, char *primary_ip, char *local_ip, int primary_port,
+		     int local_port)
+{
+	(void)primary_ip;
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	struct prereq_ctx *p = clientp;
+	bss_rate_before_send(p->c, p->s);
+	return CURL_PREREQFUNC_OK;
+}
+
+int bss_http_perform(struct bss_client *c, const struct bss_op *op, struct bss_opstate *s,
+		     const char *path,
 		     const char *query, const char *body, size_t body_len, int timeout_ms,
 		     struct bss_http_result *res)
 {
@@ -291,6 +309,7 @@ int bss_http_perform(struct bss_client *c, const struct bss_op *op, const char *
 	}
 	CURL *h = e->h;
 	struct sink sink = { .res = res };
+	struct prereq_ctx prq = { .c = c, .s = s };
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_SHARE, c->share);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -319,6 +338,8 @@ int bss_http_perform(struct bss_client *c, const struct bss_op *op, const char *
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, &sink);
+	curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(h, CURLOPT_PREREQDATA, &prq);
 	if (strcmp(op->method, "GET") == 0) {
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	} else {

@@ -5,7 +5,16 @@
  * operation are spaced by 1/max_rps plus 2% slack, so that no 1-second
  * window at the server ever sees more than max_rps of them even with some
  * network jitter.  A slot is reserved under the lock, then waited for
- * outside it with bss_sleep_ms (fakeable clock). */
+ * outside it with bss_sleep_ms (fakeable clock).
+ *
+ * Pacing alone counts when an attempt starts, but a new connection (TCP,
+ * TLS) or a descheduled thread can delay one request and bunch it with the
+ * next.  So a second guard runs from libcurl's pre-request callback, at the
+ * moment the request is sent: a sliding log of the last n send moments
+ * (n = max_rps rounded down, at least 1; window n/max_rps seconds plus a
+ * 25 ms margin) makes the sender wait if an (n+1)th send would fall inside
+ * one window.  With a fast max_rps (over BSS_SEND_LOG_MAX) only pacing
+ * applies. */
 #include <errno.h>
 #include <time.h>
 
@@ -83,4 +92,31 @@ void bss_rate_release(struct bss_client *c, struct bss_opstate *s)
 	s->in_flight--;
 	pthread_cond_signal(&s->cond);
 	pthread_mutex_unlock(&s->lock);
+}
+
+#define SEND_MARGIN_MS 25
+
+void bss_rate_before_send(struct bss_client *c, struct bss_opstate *s)
+{
+	int n = (int)c->max_rps;
+	if (n < 1)
+		n = 1;
+	if (n > BSS_SEND_LOG_MAX)
+		return;
+	int64_t window = (int64_t)(1000.0 * n / c->max_rps) + SEND_MARGIN_MS;
+	pthread_mutex_lock(&s->lock);
+	int64_t now = bss_mono_ms();
+	/* send_log holds the last n sends in a ring of n entries (0 = unused) */
+	int64_t oldest = s->send_log[s->send_head];
+	int64_t t = now;
+	if (oldest > 0 && oldest + window > t)
+		t = oldest + window;
+	if (s->send_last > t)
+		t = s->send_last;
+	s->send_log[s->send_head] = t;
+	s->send_head = (s->send_head + 1) % n;
+	s->send_last = t;
+	pthread_mutex_unlock(&s->lock);
+	if (t > now)
+		bss_sleep_ms(t - now);
 }

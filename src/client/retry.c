@@ -291,7 +291,7 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op,
 		int tmo = left < c->request_timeout_ms ? (int)(left > 1 ? left : 1) : c->request_timeout_ms;
 		struct bss_http_result r;
 		int64_t t0 = bss_mono_ms();
-		rc = bss_http_perform(c, op, path, query, body, body_len, tmo, &r);
+		rc = bss_http_perform(c, op, s, path, query, body, body_len, tmo, &r);
 		bss_rate_release(c, s);
 		if (rc < 0) {
 			bss_error_set(err, 0, "BSSFS.LOCAL", "cannot build request: %s", strerror(-rc));

@@ -8,6 +8,8 @@
 
 #include "helpers.h"
 
+#include "client/client_internal.h"
+
 /* ---- errno table ---- */
 
 static void test_errno_table(void **state)
@@ -313,6 +315,41 @@ static void test_client_config(void **state)
 	bss_client_free(NULL);
 }
 
+
+/* The send-time guard: never more than max_rps sends in any window of one
+ * second (+ margin), even when attempts bunch up. Fake clock. */
+static void test_send_window_guard(void **state)
+{
+	(void)state;
+	struct fake_clock fc;
+	fake_clock_install(&fc);
+	struct bss_client *c = NULL;
+	char err[256];
+	struct bss_client_config cfg = { .ak = "AK", .sk = "SKSECRET", .max_rps = 10 };
+	assert_int_equal(bss_client_new(&cfg, &c, err, sizeof(err)), 0);
+	struct bss_opstate *s = bss_opstate_for(c, bss_op_find("ShowCustomerMonthlySum"));
+	int64_t t[40];
+	for (int i = 0; i < 40; i++) {
+		if (i % 7 == 3) /* some idle time now and then */
+			fake_sleep(&fc, 350);
+		bss_rate_before_send(c, s);
+		t[i] = bss_mono_ms();
+	}
+	for (int i = 0; i + 10 < 40; i++) {
+		assert_true(t[i + 10] - t[i] >= 1000);
+		assert_true(t[i + 1] >= t[i]);
+	}
+	/* the first ten go at once: the guard alone does not pace */
+	assert_true(t[2] - t[0] == 0);
+	/* a different operation has its own window */
+	struct bss_opstate *o = bss_opstate_for(c, bss_op_find("ListCustomerOrders"));
+	int64_t before = bss_mono_ms();
+	bss_rate_before_send(c, o);
+	assert_int_equal(bss_mono_ms(), before);
+	bss_client_free(c);
+	fake_clock_remove(&fc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +359,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_creds_sections, setup_home, teardown_home),
 		cmocka_unit_test_setup_teardown(test_creds_precedence, setup_home, teardown_home),
 		cmocka_unit_test(test_client_config),
+		cmocka_unit_test(test_send_window_guard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -301,6 +301,12 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op,
 		bss_stats_attempt(s, r.status, r.body_len, bss_mono_ms() - t0, attempt > 1);
 		v = classify(op, &r, out, err);
 		scrub_error(c, err);
+		if (v == V_OK) { /* forget earlier attempts' failures */
+			err->http_status = (int)r.status;
+			err->code[0] = '\0';
+			err->message[0] = '\0';
+			err->outcome_unknown = false;
+		}
 		int retry_after = r.retry_after_s;
 		bss_http_result_free(&r);
 		if (v != V_RETRY || attempt >= max)

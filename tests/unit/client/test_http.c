@@ -233,6 +233,8 @@ static void test_retry_5xx_then_ok(void **state)
 	json_object_put(out);
 	assert_int_equal(ts_count(s), 5);
 	assert_int_equal(err.attempts, 5);
+	assert_int_equal(err.http_status, 200);
+	assert_string_equal(err.code, "");
 	json_object *st = bss_client_stats(c);
 	json_object *o = bss_json_get(st, "ShowCustomerAccountBalances");
 	assert_int_equal(json_object_get_int(bss_json_get(o, "requests")), 5);

@@ -1,6 +1,7 @@
 """DESIGN §3 "Offline": with the API gone, cached files still read; what was
 never cached fails with EIO within -o timeout, never hangs."""
 
+import json
 import os
 import subprocess
 import sys
@@ -58,8 +59,20 @@ class Offline(MountedCase):
                 self.assertEqual(out, "EIO", "%s offline: %s after %.1fs" % (rel, out, dt))
                 self.assertLess(dt, TIMEOUT + 5, "%s: EIO took %.1fs (timeout=%d)"
                                 % (rel, dt, TIMEOUT))
-        stats = self.mnt.read(".bssfs/stats.json")
-        self.assertTrue(stats)
+        stats = json.loads(self.mnt.read(".bssfs/stats.json"))
+
+        def find(o, key):
+            if isinstance(o, dict):
+                for k, v in o.items():
+                    if k == key and isinstance(v, (int, float)):
+                        yield v
+                    else:
+                        yield from find(v, key)
+            elif isinstance(o, list):
+                for v in o:
+                    yield from find(v, key)
+        self.assertGreater(sum(find(stats, "stale_served")), 0,
+                           "stats.json does not mark stale content served offline")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ struct pager {
 	struct bss_client *c;
 	const struct bss_op *op;
 	const struct bss_request *req;
+	const char *body_text; /* the caller's body, serialised once, or NULL */
 	size_t limit;   /* page size */
 	int64_t total;  /* from the first page */
 	size_t n_pages;
@@ -65,9 +66,9 @@ static int page_request(const struct pager *p, size_t k, const char *marker, str
 		return 0;
 	}
 	json_object *b = NULL;
-	if (req->body) {
-		const char *t = bss_json_compact(req->body);
-		if (!t || bss_json_parse(t, strlen(t), &b, NULL, 0) < 0)
+	if (p->body_text) {
+		const char *t = p->body_text;
+		if (bss_json_parse(t, strlen(t), &b, NULL, 0) < 0)
 			return -ENOMEM;
 		if (!json_object_is_type(b, json_type_object)) {
 			json_object_put(b);
@@ -337,6 +338,16 @@ int bss_client_fetch_all_op(struct bss_client *c, const struct bss_op *op,
 	}
 	struct bss_request empty = { .op = op->name };
 	struct pager p = { .c = c, .op = op, .req = req ? req : &empty, .limit = (size_t)op->page_limit };
+	char *body_text = NULL;
+	if (p.req->body) {
+		const char *t = bss_json_compact(p.req->body);
+		if (!t || !(body_text = strdup(t))) {
+			bss_error_reset(err, op->name);
+			bss_error_set(err, 0, "BSSFS.NOMEM", "out of memory");
+			return -ENOMEM;
+		}
+		p.body_text = body_text;
+	}
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
 	int rc;
@@ -369,6 +380,7 @@ int bss_client_fetch_all_op(struct bss_client *c, const struct bss_op *op,
 	}
 	pthread_mutex_destroy(&p.lock);
 	pthread_cond_destroy(&p.cond);
+	free(body_text);
 	if (rc < 0 && err->op[0] == '\0')
 		snprintf(err->op, sizeof(err->op), "%s", op->name);
 	if (rc < 0 && strcmp(err->code, "BSSFS.INCONSISTENT_PAGES") == 0)

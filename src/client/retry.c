@@ -264,8 +264,13 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op,
 		return rc;
 	size_t body_len = 0;
 	if (req && req->body) {
+		/* json-c serialises into a buffer inside the object: two threads
+		 * sending the same borrowed body must not do it at once */
+		static pthread_mutex_t serialise_lock = PTHREAD_MUTEX_INITIALIZER;
+		pthread_mutex_lock(&serialise_lock);
 		const char *t = bss_json_compact(req->body);
 		body = t ? strdup(t) : NULL;
+		pthread_mutex_unlock(&serialise_lock);
 		if (!body) {
 			free(path);
 			free(query);

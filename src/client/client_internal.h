@@ -29,7 +29,7 @@ struct bss_opstate {
 	pthread_cond_t cond;
 	/* guarded by lock: */
 	int64_t next_start_us; /* earliest monotonic time (us) the next attempt may start */
-	int in_flight;         /* attempts running now */
+	int in_flight;	       /* attempts running now */
 	/* send moments (monotonic ms) of the last sends, oldest at send_head,
 	 * non-decreasing: the sliding-window guard applied when libcurl is
 	 * about to put the request on the wire */
@@ -51,13 +51,13 @@ struct bss_client {
 	/* immutable after bss_client_new: */
 	char *ak, *sk, *security_token;
 	char *language;
-	char *base[3]; /* indexed by enum bss_host, no trailing '/' */
+	char *base[3];	   /* indexed by enum bss_host, no trailing '/' */
 	char *cacert_blob; /* system CAs + extra CA, or NULL */
 	size_t cacert_len;
 	unsigned site;
 	double max_rps;
 	int max_concurrency, connect_timeout_ms, request_timeout_ms, deadline_ms, max_attempts,
-		backoff_base_ms, backoff_max_ms;
+	    backoff_base_ms, backoff_max_ms;
 
 	/* domain id: written once under domain_lock, read with __atomic loads */
 	pthread_mutex_t domain_lock;
@@ -91,13 +91,13 @@ void bss_rate_before_send(struct bss_client *c, struct bss_opstate *s);
 
 /* ---- http.c ---- */
 struct bss_http_result {
-	long status;          /* 0: no HTTP answer */
-	int curl_code;        /* CURLE_* */
-	bool maybe_sent;      /* the request may have reached the server */
-	char *body;           /* NUL-terminated, owned */
+	long status;	 /* 0: no HTTP answer */
+	int curl_code;	 /* CURLE_* */
+	bool maybe_sent; /* the request may have reached the server */
+	char *body;	 /* NUL-terminated, owned */
 	size_t body_len;
 	char request_id[128];
-	int retry_after_s;    /* -1 when absent */
+	int retry_after_s; /* -1 when absent */
 };
 int bss_http_global_init(void);
 int bss_http_init(struct bss_client *c, char *err, size_t errlen);
@@ -106,28 +106,26 @@ void bss_http_cleanup(struct bss_client *c);
  * Returns 0 when an exchange happened (see res->status / curl_code), or
  * -errno for a local failure (allocation, signing). */
 int bss_http_perform(struct bss_client *c, const struct bss_op *op, struct bss_opstate *s,
-		     const char *path,
-		     const char *query, const char *body, size_t body_len, int timeout_ms,
-		     struct bss_http_result *res);
+		     const char *path, const char *query, const char *body, size_t body_len,
+		     int timeout_ms, struct bss_http_result *res);
 void bss_http_result_free(struct bss_http_result *res);
 
 /* ---- errors.c ---- */
 void bss_error_reset(struct bss_error *err, const char *op);
-void bss_error_set(struct bss_error *err, int http_status, const char *code, const char *fmt,
-		   ...) __attribute__((format(printf, 4, 5)));
+void bss_error_set(struct bss_error *err, int http_status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* The error code of a 2xx answer ("" when none or CBC.0000). */
 bool bss_body_has_error(json_object *ans);
 
 /* ---- retry.c ---- */
 /* bss_client_call for a given operation entry (tests pass ops outside the
  * table; their counters go to the entry of the same name, else a spare). */
-int bss_client_call_op(struct bss_client *c, const struct bss_op *op,
-		       const struct bss_request *req, json_object **out, struct bss_error *err);
+int bss_client_call_op(struct bss_client *c, const struct bss_op *op, const struct bss_request *req,
+		       json_object **out, struct bss_error *err);
 /* Builds "path?query" parts for a request: path with {params} filled and
  * encoded, wire query. Caller frees both. */
-int bss_build_target(struct bss_client *c, const struct bss_op *op,
-		     const struct bss_request *req, char **path, char **query,
-		     struct bss_error *err);
+int bss_build_target(struct bss_client *c, const struct bss_op *op, const struct bss_request *req,
+		     char **path, char **query, struct bss_error *err);
 
 /* ---- paging.c ---- */
 int bss_client_fetch_all_op(struct bss_client *c, const struct bss_op *op,

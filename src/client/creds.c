@@ -38,8 +38,8 @@ static char *trim(char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
-			 s[n - 1] == '\n'))
+	while (n > 0 &&
+	       (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		s[--n] = '\0';
 	return s;
 }
@@ -105,7 +105,7 @@ static int load_file(const char *path, struct bss_credentials *out, char *err, s
 		snprintf(err, errlen, "cannot read credentials file %s: %s", path, strerror(e));
 		return -e;
 	}
-	struct ini_sec secs[2] = { { 0 } }; /* 0 = global, 1 = basic */
+	struct ini_sec secs[2] = {{0}}; /* 0 = global, 1 = basic */
 	int cur = -1, rc = 0;
 	char *line = NULL;
 	size_t cap = 0;
@@ -148,7 +148,8 @@ static int load_file(const char *path, struct bss_credentials *out, char *err, s
 			break;
 		}
 	if (rc == 0 && !use) {
-		snprintf(err, errlen, "credentials file %s has no [global] or [basic] section with ak and sk",
+		snprintf(err, errlen,
+			 "credentials file %s has no [global] or [basic] section with ak and sk",
 			 path);
 		rc = -EINVAL;
 	}
@@ -246,8 +247,10 @@ int bss_credentials_load(const char *file, struct bss_credentials *out, char *er
 				rc = load_file(path, out, err, errlen);
 			else
 				snprintf(err, errlen,
-					 "no credentials: use -o credentials=FILE, set HUAWEICLOUD_SDK_AK and "
-					 "HUAWEICLOUD_SDK_SK, or create ~/.huaweicloud/credentials (mode 600)");
+					 "no credentials: use -o credentials=FILE, set "
+					 "HUAWEICLOUD_SDK_AK and "
+					 "HUAWEICLOUD_SDK_SK, or create ~/.huaweicloud/credentials "
+					 "(mode 600)");
 		}
 	}
 	if (rc < 0) {

@@ -8,10 +8,10 @@
 #include "bssfs/log.h"
 #include "client_internal.h"
 
-static const char *def_bss[] = { "https://bss-intl.myhuaweicloud.com", "https://bss.myhuaweicloud.com",
-				 "https://bss.myhuaweicloud.eu" };
-static const char *def_eps[] = { "https://eps.myhuaweicloud.com", "https://eps.myhuaweicloud.com",
-				 "https://eps.eu-west-101.myhuaweicloud.eu" };
+static const char *def_bss[] = {"https://bss-intl.myhuaweicloud.com",
+				"https://bss.myhuaweicloud.com", "https://bss.myhuaweicloud.eu"};
+static const char *def_eps[] = {"https://eps.myhuaweicloud.com", "https://eps.myhuaweicloud.com",
+				"https://eps.eu-west-101.myhuaweicloud.eu"};
 #define DEFAULT_IAM "https://iam.myhuaweicloud.com"
 
 /* Checks an http(s) URL with a host and no query; returns a copy without a
@@ -24,7 +24,8 @@ static int check_url(const char *what, const char *url, char **out, char *err, s
 	else if (strncmp(url, "http://", 7) == 0)
 		rest = url + 7;
 	if (!rest || *rest == '\0' || *rest == '/' || strpbrk(url, "?# \t\r\n")) {
-		snprintf(err, errlen, "%s '%s' is not an http:// or https:// URL with a host", what, url);
+		snprintf(err, errlen, "%s '%s' is not an http:// or https:// URL with a host", what,
+			 url);
 		return -EINVAL;
 	}
 	char *c = strdup(url);
@@ -175,10 +176,12 @@ int bss_client_new(const struct bss_client_config *cfg, struct bss_client **out,
 
 	c->ak = strdup(cfg->ak);
 	c->sk = strdup(cfg->sk);
-	c->security_token = cfg->security_token && *cfg->security_token ? strdup(cfg->security_token) : NULL;
+	c->security_token =
+	    cfg->security_token && *cfg->security_token ? strdup(cfg->security_token) : NULL;
 	c->domain_id = cfg->domain_id && *cfg->domain_id ? strdup(cfg->domain_id) : NULL;
 	c->language = cfg->language && *cfg->language ? strdup(cfg->language) : NULL;
-	if (!c->ak || !c->sk || (cfg->security_token && *cfg->security_token && !c->security_token) ||
+	if (!c->ak || !c->sk ||
+	    (cfg->security_token && *cfg->security_token && !c->security_token) ||
 	    (cfg->domain_id && *cfg->domain_id && !c->domain_id) ||
 	    (cfg->language && *cfg->language && !c->language)) {
 		bss_client_free(c);
@@ -193,13 +196,15 @@ int bss_client_new(const struct bss_client_config *cfg, struct bss_client **out,
 	if (c->security_token)
 		bss_log_add_secret(c->security_token);
 
-	const char *iam = cfg->iam_endpoint && *cfg->iam_endpoint ? cfg->iam_endpoint : getenv("HUAWEICLOUD_SDK_IAM_ENDPOINT");
+	const char *iam = cfg->iam_endpoint && *cfg->iam_endpoint
+			      ? cfg->iam_endpoint
+			      : getenv("HUAWEICLOUD_SDK_IAM_ENDPOINT");
 	if (!iam || !*iam)
 		iam = DEFAULT_IAM;
-	const char *urls[3] = { cfg->endpoint && *cfg->endpoint ? cfg->endpoint : def_bss[si],
-				cfg->eps_endpoint && *cfg->eps_endpoint ? cfg->eps_endpoint : def_eps[si],
-				iam };
-	static const char *const names[3] = { "endpoint", "eps_endpoint", "iam_endpoint" };
+	const char *urls[3] = {
+	    cfg->endpoint && *cfg->endpoint ? cfg->endpoint : def_bss[si],
+	    cfg->eps_endpoint && *cfg->eps_endpoint ? cfg->eps_endpoint : def_eps[si], iam};
+	static const char *const names[3] = {"endpoint", "eps_endpoint", "iam_endpoint"};
 	for (int i = 0; i < 3; i++) {
 		rc = check_url(names[i], urls[i], &c->base[i], err, errlen);
 		if (rc < 0) {
@@ -256,7 +261,10 @@ void bss_client_free(struct bss_client *c)
 	free(c);
 }
 
-unsigned bss_client_site(const struct bss_client *c) { return c->site; }
+unsigned bss_client_site(const struct bss_client *c)
+{
+	return c->site;
+}
 
 const char *bss_client_endpoint(const struct bss_client *c, enum bss_host host)
 {
@@ -270,4 +278,7 @@ const char *bss_client_domain_peek(const struct bss_client *c)
 	return __atomic_load_n(&c->domain_id, __ATOMIC_ACQUIRE);
 }
 
-const char *bss_client_domain_id(const struct bss_client *c) { return bss_client_domain_peek(c); }
+const char *bss_client_domain_id(const struct bss_client *c)
+{
+	return bss_client_domain_peek(c);
+}

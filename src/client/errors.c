@@ -141,8 +141,8 @@ void bss_error_set(struct bss_error *err, int http_status, const char *code, con
 static bool take_text(json_object *o, const char *key, char *dst, size_t len)
 {
 	json_object *v = bss_json_get(o, key);
-	if (!v || json_object_is_type(v, json_type_null) || json_object_is_type(v, json_type_object) ||
-	    json_object_is_type(v, json_type_array))
+	if (!v || json_object_is_type(v, json_type_null) ||
+	    json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_array))
 		return false;
 	const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
 								 : json_object_to_json_string(v);
@@ -155,8 +155,7 @@ static bool take_text(json_object *o, const char *key, char *dst, size_t len)
 static bool find_error(json_object *o, struct bss_error *err, int depth)
 {
 	static const char *const pairs[][2] = {
-		{ "error_code", "error_msg" }, { "errorCode", "errorMsg" }, { "code", "message" }
-	};
+	    {"error_code", "error_msg"}, {"errorCode", "errorMsg"}, {"code", "message"}};
 	if (!o || !json_object_is_type(o, json_type_object) || depth > 4)
 		return false;
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
@@ -166,7 +165,8 @@ static bool find_error(json_object *o, struct bss_error *err, int depth)
 			if (!take_text(o, pairs[i][1], err->message, sizeof(err->message)))
 				err->message[0] = '\0';
 			if (!err->request_id[0])
-				take_text(o, "request_id", err->request_id, sizeof(err->request_id));
+				take_text(o, "request_id", err->request_id,
+					  sizeof(err->request_id));
 			return true;
 		}
 	}
@@ -198,7 +198,8 @@ void bss_error_from_body(int http_status, const char *body, size_t len, struct b
 	err->code[0] = '\0';
 	err->message[0] = '\0';
 	json_object *o = NULL;
-	if (body && len > 0 && bss_json_parse(body, len, &o, NULL, 0) == 0 && find_error(o, err, 0)) {
+	if (body && len > 0 && bss_json_parse(body, len, &o, NULL, 0) == 0 &&
+	    find_error(o, err, 0)) {
 		json_object_put(o);
 		return;
 	}

@@ -239,9 +239,8 @@ static int on_prereq(void *clientp, char *primary_ip, char *local_ip, int primar
 }
 
 int bss_http_perform(struct bss_client *c, const struct bss_op *op, struct bss_opstate *s,
-		     const char *path,
-		     const char *query, const char *body, size_t body_len, int timeout_ms,
-		     struct bss_http_result *res)
+		     const char *path, const char *query, const char *body, size_t body_len,
+		     int timeout_ms, struct bss_http_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	res->retry_after_s = -1;
@@ -253,8 +252,8 @@ int bss_http_perform(struct bss_client *c, const struct bss_op *op, struct bss_o
 	if (asprintf(&full_path, "%s%s", prefix, path) < 0)
 		return -ENOMEM;
 	bool has_query = query && *query;
-	if (asprintf(&url, "%.*s%s%s%s", (int)(prefix - base), base, full_path, has_query ? "?" : "",
-		     has_query ? query : "") < 0) {
+	if (asprintf(&url, "%.*s%s%s%s", (int)(prefix - base), base, full_path,
+		     has_query ? "?" : "", has_query ? query : "") < 0) {
 		free(full_path);
 		return -ENOMEM;
 	}
@@ -264,23 +263,23 @@ int bss_http_perform(struct bss_client *c, const struct bss_op *op, struct bss_o
 
 	struct bss_header hs[6];
 	size_t nh = 0;
-	hs[nh++] = (struct bss_header){ "Host", host };
-	hs[nh++] = (struct bss_header){ "X-Sdk-Date", date };
+	hs[nh++] = (struct bss_header){"Host", host};
+	hs[nh++] = (struct bss_header){"X-Sdk-Date", date};
 	if (body)
-		hs[nh++] = (struct bss_header){ "Content-Type", "application/json" };
+		hs[nh++] = (struct bss_header){"Content-Type", "application/json"};
 	if (domain)
-		hs[nh++] = (struct bss_header){ "X-Domain-Id", domain };
+		hs[nh++] = (struct bss_header){"X-Domain-Id", domain};
 	if (c->security_token)
-		hs[nh++] = (struct bss_header){ "X-Security-Token", c->security_token };
+		hs[nh++] = (struct bss_header){"X-Security-Token", c->security_token};
 	if (c->language)
-		hs[nh++] = (struct bss_header){ "X-Language", c->language };
-	struct bss_sign_input in = { .method = op->method,
-				     .path = full_path,
-				     .query = has_query ? query : NULL,
-				     .headers = hs,
-				     .n_headers = nh,
-				     .body = body,
-				     .body_len = body ? body_len : 0 };
+		hs[nh++] = (struct bss_header){"X-Language", c->language};
+	struct bss_sign_input in = {.method = op->method,
+				    .path = full_path,
+				    .query = has_query ? query : NULL,
+				    .headers = hs,
+				    .n_headers = nh,
+				    .body = body,
+				    .body_len = body ? body_len : 0};
 	int rc = bss_sign(&in, c->ak, c->sk, &auth);
 	if (rc < 0) {
 		free(full_path);
@@ -308,8 +307,8 @@ int bss_http_perform(struct bss_client *c, const struct bss_op *op, struct bss_o
 		return rc;
 	}
 	CURL *h = e->h;
-	struct sink sink = { .res = res };
-	struct prereq_ctx prq = { .c = c, .s = s };
+	struct sink sink = {.res = res};
+	struct prereq_ctx prq = {.c = c, .s = s};
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_SHARE, c->share);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -318,8 +317,8 @@ int bss_http_perform(struct bss_client *c, const struct bss_op *op, struct bss_o
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (c->cacert_blob) {
-		struct curl_blob blob = { .data = c->cacert_blob, .len = c->cacert_len,
-					  .flags = CURL_BLOB_NOCOPY };
+		struct curl_blob blob = {
+		    .data = c->cacert_blob, .len = c->cacert_len, .flags = CURL_BLOB_NOCOPY};
 		curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
 	}
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_timeout_ms);
@@ -346,7 +345,8 @@ int bss_http_perform(struct bss_client *c, const struct bss_op *op, struct bss_o
 		if (strcmp(op->method, "POST") != 0)
 			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, op->method);
 		if (body || strcmp(op->method, "POST") == 0) {
-			curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body ? body_len : 0));
+			curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+					 (curl_off_t)(body ? body_len : 0));
 			curl_easy_setopt(h, CURLOPT_POSTFIELDS, body ? body : "");
 		}
 	}
@@ -359,8 +359,8 @@ int bss_http_perform(struct bss_client *c, const struct bss_op *op, struct bss_o
 	res->status = cc == CURLE_OK ? status : 0;
 	curl_off_t pre = 0;
 	curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &pre);
-	res->maybe_sent = cc == CURLE_OK ||
-			  (cc != CURLE_COULDNT_CONNECT && cc != CURLE_COULDNT_RESOLVE_HOST && pre > 0);
+	res->maybe_sent = cc == CURLE_OK || (cc != CURLE_COULDNT_CONNECT &&
+					     cc != CURLE_COULDNT_RESOLVE_HOST && pre > 0);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(h, CURLOPT_SHARE, NULL);
 	pool_put(c, e);

@@ -25,16 +25,16 @@ struct pager {
 	const struct bss_op *op;
 	const struct bss_request *req;
 	const char *body_text; /* the caller's body, serialised once, or NULL */
-	size_t limit;   /* page size */
-	int64_t total;  /* from the first page */
+	size_t limit;	       /* page size */
+	int64_t total;	       /* from the first page */
 	size_t n_pages;
 	size_t window;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	/* guarded by lock: */
-	size_t next_claim;    /* next page a worker takes */
-	size_t next_deliver;  /* next page the caller gets */
-	json_object **slots;  /* window entries, page k at k % window; NULL = not ready */
+	size_t next_claim;   /* next page a worker takes */
+	size_t next_deliver; /* next page the caller gets */
+	json_object **slots; /* window entries, page k at k % window; NULL = not ready */
 	bool stop;
 	int rc;
 	struct bss_error err;
@@ -42,8 +42,9 @@ struct pager {
 
 /* Builds the request of one page. kvs (n_query + 2 entries) and numbers
  * are storage owned by the caller; *body_out is a new object or NULL. */
-static int page_request(const struct pager *p, size_t k, const char *marker, struct bss_request *out,
-			struct bss_kv *kvs, char num[2][32], json_object **body_out)
+static int page_request(const struct pager *p, size_t k, const char *marker,
+			struct bss_request *out, struct bss_kv *kvs, char num[2][32],
+			json_object **body_out)
 {
 	const struct bss_request *req = p->req;
 	*out = *req;
@@ -59,8 +60,8 @@ static int page_request(const struct pager *p, size_t k, const char *marker, str
 				continue;
 			kvs[n++] = req->query[i];
 		}
-		kvs[n++] = (struct bss_kv){ "offset", num[0] };
-		kvs[n++] = (struct bss_kv){ "limit", num[1] };
+		kvs[n++] = (struct bss_kv){"offset", num[0]};
+		kvs[n++] = (struct bss_kv){"limit", num[1]};
 		out->query = kvs;
 		out->n_query = n;
 		return 0;
@@ -112,7 +113,7 @@ static int fetch_page(struct pager *p, size_t k, const char *marker, json_object
 }
 
 static void inconsistent(struct bss_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void inconsistent(struct bss_error *err, const char *fmt, ...)
 {
 	err->http_status = 0;
@@ -207,7 +208,8 @@ static void *worker(void *arg)
 static int callback_stop(int rc, struct bss_error *err)
 {
 	snprintf(err->code, sizeof(err->code), "BSSFS.CALLBACK");
-	snprintf(err->message, sizeof(err->message), "stopped by the page callback: %s", strerror(-rc));
+	snprintf(err->message, sizeof(err->message), "stopped by the page callback: %s",
+		 strerror(-rc));
 	return rc;
 }
 
@@ -336,8 +338,9 @@ int bss_client_fetch_all_op(struct bss_client *c, const struct bss_op *op,
 		json_object_put(ans);
 		return cb < 0 ? callback_stop(cb, err) : 0;
 	}
-	struct bss_request empty = { .op = op->name };
-	struct pager p = { .c = c, .op = op, .req = req ? req : &empty, .limit = (size_t)op->page_limit };
+	struct bss_request empty = {.op = op->name};
+	struct pager p = {
+	    .c = c, .op = op, .req = req ? req : &empty, .limit = (size_t)op->page_limit};
 	char *body_text = NULL;
 	if (p.req->body) {
 		const char *t = bss_json_compact(p.req->body);
@@ -364,7 +367,10 @@ int bss_client_fetch_all_op(struct bss_client *c, const struct bss_op *op,
 				rc = -EIO;
 			} else {
 				p.total = t;
-				p.n_pages = t == 0 ? 1 : (size_t)((t + (int64_t)p.limit - 1) / (int64_t)p.limit);
+				p.n_pages =
+				    t == 0
+					? 1
+					: (size_t)((t + (int64_t)p.limit - 1) / (int64_t)p.limit);
 				size_t want = (size_t)t < p.limit ? (size_t)t : p.limit;
 				if (n != want) {
 					inconsistent(err, "page %d: %lld records, expected %lld", 0,

@@ -24,7 +24,8 @@ static __thread uint64_t rng_state;
 static uint64_t rng_next(void)
 {
 	if (rng_state == 0)
-		rng_state = ((uint64_t)bss_mono_ms() * 0x9E3779B97F4A7C15ull) ^ (uint64_t)(uintptr_t)&rng_state ^ 1u;
+		rng_state = ((uint64_t)bss_mono_ms() * 0x9E3779B97F4A7C15ull) ^
+			    (uint64_t)(uintptr_t)&rng_state ^ 1u;
 	uint64_t x = rng_state;
 	x ^= x << 13;
 	x ^= x >> 7;
@@ -61,9 +62,8 @@ static int append_enc(char **buf, size_t *len, size_t *cap, const char *s)
 	return rc;
 }
 
-int bss_build_target(struct bss_client *c, const struct bss_op *op,
-		     const struct bss_request *req, char **path_out, char **query_out,
-		     struct bss_error *err)
+int bss_build_target(struct bss_client *c, const struct bss_op *op, const struct bss_request *req,
+		     char **path_out, char **query_out, struct bss_error *err)
 {
 	char *p = NULL, *q = NULL;
 	size_t pl = 0, pc = 0, ql = 0, qc = 0;
@@ -89,7 +89,8 @@ int bss_build_target(struct bss_client *c, const struct bss_op *op,
 			if (req->path_params[i].name && strcmp(req->path_params[i].name, name) == 0)
 				val = req->path_params[i].value;
 		if (!val || !*val) {
-			bss_error_set(err, 0, "BSSFS.MISSING_PARAM", "path parameter %s missing", name);
+			bss_error_set(err, 0, "BSSFS.MISSING_PARAM", "path parameter %s missing",
+				      name);
 			rc = -EINVAL;
 			break;
 		}
@@ -194,7 +195,8 @@ static enum verdict classify(const struct bss_op *op, struct bss_http_result *r,
 		json_object *ans = NULL;
 		char why[128];
 		if (bss_json_parse(r->body, r->body_len, &ans, why, sizeof(why)) < 0) {
-			bss_error_set(err, status, "BSSFS.BAD_ANSWER", "unparsable answer: %s", why);
+			bss_error_set(err, status, "BSSFS.BAD_ANSWER", "unparsable answer: %s",
+				      why);
 			if (!op->idempotent)
 				err->outcome_unknown = true;
 			return V_RETRY;
@@ -203,7 +205,8 @@ static enum verdict classify(const struct bss_op *op, struct bss_http_result *r,
 			bss_error_from_body(status, r->body, r->body_len, err);
 			json_object_put(ans);
 			if (!err->request_id[0])
-				snprintf(err->request_id, sizeof(err->request_id), "%s", r->request_id);
+				snprintf(err->request_id, sizeof(err->request_id), "%s",
+					 r->request_id);
 			return throttle_code(err->code) ? V_RETRY : V_FAIL;
 		}
 		*out = ans;
@@ -232,8 +235,8 @@ static int64_t backoff_ms(struct bss_client *c, int attempt, int retry_after_s)
 	return (int64_t)(rng_next() % (uint64_t)(cap + 1)); /* full jitter */
 }
 
-int bss_client_call_op(struct bss_client *c, const struct bss_op *op,
-		       const struct bss_request *req, json_object **out, struct bss_error *err)
+int bss_client_call_op(struct bss_client *c, const struct bss_op *op, const struct bss_request *req,
+		       json_object **out, struct bss_error *err)
 {
 	struct bss_error local;
 	json_object *discard = NULL;
@@ -249,7 +252,8 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op,
 		return -ENOENT;
 	}
 	if (!bss_op_on_site(op, c->site)) {
-		bss_error_set(err, 0, "BSSFS.NOT_ON_SITE", "%s does not exist on this site", op->name);
+		bss_error_set(err, 0, "BSSFS.NOT_ON_SITE", "%s does not exist on this site",
+			      op->name);
 		return -ENOENT;
 	}
 	if (op->host != BSS_HOST_IAM && !bss_client_domain_peek(c)) {
@@ -288,18 +292,21 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op,
 		rc = bss_rate_acquire(c, s, deadline);
 		if (rc < 0) {
 			if (attempt == 0)
-				bss_error_set(err, 0, "BSSFS.DEADLINE", "deadline reached before a request");
+				bss_error_set(err, 0, "BSSFS.DEADLINE",
+					      "deadline reached before a request");
 			break;
 		}
 		attempt++;
 		int64_t left = deadline - bss_mono_ms();
-		int tmo = left < c->request_timeout_ms ? (int)(left > 1 ? left : 1) : c->request_timeout_ms;
+		int tmo = left < c->request_timeout_ms ? (int)(left > 1 ? left : 1)
+						       : c->request_timeout_ms;
 		struct bss_http_result r;
 		int64_t t0 = bss_mono_ms();
 		rc = bss_http_perform(c, op, s, path, query, body, body_len, tmo, &r);
 		bss_rate_release(c, s);
 		if (rc < 0) {
-			bss_error_set(err, 0, "BSSFS.LOCAL", "cannot build request: %s", strerror(-rc));
+			bss_error_set(err, 0, "BSSFS.LOCAL", "cannot build request: %s",
+				      strerror(-rc));
 			v = V_FAIL;
 			break;
 		}
@@ -321,7 +328,8 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op,
 			bss_debug("%s: no time left for another attempt", op->name);
 			break;
 		}
-		bss_debug("%s: retrying in %lld ms after %s", op->name, (long long)delay, err->code);
+		bss_debug("%s: retrying in %lld ms after %s", op->name, (long long)delay,
+			  err->code);
 		if (delay > 0)
 			bss_sleep_ms(delay);
 	}
@@ -345,8 +353,9 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op,
 		rc = -EIO;
 	bss_stats_error(s);
 	bss_warn("%s failed: HTTP %d %s: %s (request id %s, %d attempt%s)%s", op->name,
-		 err->http_status, err->code, err->message, err->request_id[0] ? err->request_id : "-",
-		 attempt, attempt == 1 ? "" : "s", err->outcome_unknown ? ", outcome unknown" : "");
+		 err->http_status, err->code, err->message,
+		 err->request_id[0] ? err->request_id : "-", attempt, attempt == 1 ? "" : "s",
+		 err->outcome_unknown ? ", outcome unknown" : "");
 	return rc;
 }
 
@@ -365,21 +374,22 @@ int bss_client_ensure_domain(struct bss_client *c, struct bss_error *err)
 		pthread_mutex_unlock(&c->domain_lock);
 		return 0;
 	}
-	struct bss_request req = { .op = "KeystoneListAuthDomains" };
+	struct bss_request req = {.op = "KeystoneListAuthDomains"};
 	json_object *ans = NULL;
 	int rc = bss_client_call(c, &req, &ans, err);
 	if (rc == 0) {
 		json_object *doms = bss_json_get(ans, "domains");
 		json_object *d0 = doms && json_object_is_type(doms, json_type_array) &&
-						  json_object_array_length(doms) > 0
-					  ? json_object_array_get_idx(doms, 0)
-					  : NULL;
+					  json_object_array_length(doms) > 0
+				      ? json_object_array_get_idx(doms, 0)
+				      : NULL;
 		const char *id = bss_json_get_str(d0, "id");
 		if (!id || !*id) {
-			bss_error_set(err, 0, "BSSFS.NO_DOMAIN",
-				      "IAM returned no domain for these credentials; set the domain id "
-				      "explicitly (domain_id in the credentials file or "
-				      "HUAWEICLOUD_SDK_DOMAIN_ID)");
+			bss_error_set(
+			    err, 0, "BSSFS.NO_DOMAIN",
+			    "IAM returned no domain for these credentials; set the domain id "
+			    "explicitly (domain_id in the credentials file or "
+			    "HUAWEICLOUD_SDK_DOMAIN_ID)");
 			rc = -ENOENT;
 		} else {
 			char *copy = strdup(id);

@@ -51,17 +51,18 @@ json_object *bss_client_stats(struct bss_client *c)
 	json_object *root = json_object_new_object();
 	if (!root)
 		return NULL;
-	uint64_t t[7] = { 0 };
+	uint64_t t[7] = {0};
 	for (size_t i = 0; i < c->n_ops; i++) {
 		struct bss_opstate *s = &c->ops[i];
 		pthread_mutex_lock(&s->lock);
-		uint64_t v[7] = { s->requests, s->retries, s->throttled, s->errors, s->bytes,
-				  s->latency_ms_total, s->latency_ms_max };
+		uint64_t v[7] = {s->requests, s->retries,	   s->throttled,     s->errors,
+				 s->bytes,    s->latency_ms_total, s->latency_ms_max};
 		pthread_mutex_unlock(&s->lock);
 		if (v[0] == 0 && v[3] == 0)
 			continue;
 		const char *name = i < bss_ops_count ? bss_ops[i].name : "other";
-		json_object_object_add(root, name, counters(v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
+		json_object_object_add(root, name,
+				       counters(v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
 		for (int k = 0; k < 6; k++)
 			t[k] += v[k];
 		if (v[6] > t[6])

@@ -22,9 +22,14 @@
 /* A client for all three hosts on the test server, fast backoff. */
 static inline struct bss_client *test_client(struct ts_server *s, struct bss_client_config *over)
 {
-	struct bss_client_config cfg = { .ak = T_AK, .sk = T_SK, .domain_id = T_DOMAIN,
-					  .max_rps = 1000, .backoff_base_ms = 5, .backoff_max_ms = 20,
-					  .request_timeout_ms = 5000, .deadline_ms = 20000 };
+	struct bss_client_config cfg = {.ak = T_AK,
+					.sk = T_SK,
+					.domain_id = T_DOMAIN,
+					.max_rps = 1000,
+					.backoff_base_ms = 5,
+					.backoff_max_ms = 20,
+					.request_timeout_ms = 5000,
+					.deadline_ms = 20000};
 	if (over)
 		cfg = *over;
 	if (!cfg.ak)
@@ -75,8 +80,8 @@ static inline void fake_clock_install(struct fake_clock *f)
 	memset(f, 0, sizeof(*f));
 	pthread_mutex_init(&f->lock, NULL);
 	f->mono = 1000000;
-	struct bss_clock_hooks h = { .wall_ms = NULL, .mono_ms = fake_mono, .sleep_ms = fake_sleep,
-				     .ctx = f };
+	struct bss_clock_hooks h = {
+	    .wall_ms = NULL, .mono_ms = fake_mono, .sleep_ms = fake_sleep, .ctx = f};
 	bss_clock_set_hooks(&h);
 }
 

@@ -29,9 +29,9 @@ static int start_emulator(const char *faults, const char *rps)
 	unlink(portfile);
 	emu_pid = fork();
 	if (emu_pid == 0) {
-		execl(bin, bin, "--listen", "127.0.0.1:0", "--port-file", portfile, "--scale", "tiny",
-		      "--sign-clock", "real", "--rps", rps, "--log-level", "error", "--faults", faults,
-		      (char *)NULL);
+		execl(bin, bin, "--listen", "127.0.0.1:0", "--port-file", portfile, "--scale",
+		      "tiny", "--sign-clock", "real", "--rps", rps, "--log-level", "error",
+		      "--faults", faults, (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 200; i++) {
@@ -46,7 +46,7 @@ static int start_emulator(const char *faults, const char *rps)
 			snprintf(emu_url, sizeof(emu_url), "http://127.0.0.1:%d", port);
 			return 0;
 		}
-		struct timespec ts = { 0, 50 * 1000000L };
+		struct timespec ts = {0, 50 * 1000000L};
 		nanosleep(&ts, NULL);
 	}
 	return -ETIMEDOUT;
@@ -64,11 +64,15 @@ static void stop_emulator(void)
 
 static struct bss_client *emu_client(int max_rps)
 {
-	struct bss_client_config cfg = { .ak = "BSSFSEMULATORAK00001",
-					  .sk = "BssfsEmulatorSecretKey000000000000000001",
-					  .endpoint = emu_url, .eps_endpoint = emu_url, .iam_endpoint = emu_url,
-					  .max_rps = max_rps, .backoff_base_ms = 20, .backoff_max_ms = 200,
-					  .max_attempts = 10 };
+	struct bss_client_config cfg = {.ak = "BSSFSEMULATORAK00001",
+					.sk = "BssfsEmulatorSecretKey000000000000000001",
+					.endpoint = emu_url,
+					.eps_endpoint = emu_url,
+					.iam_endpoint = emu_url,
+					.max_rps = max_rps,
+					.backoff_base_ms = 20,
+					.backoff_max_ms = 200,
+					.max_attempts = 10};
 	struct bss_client *c = NULL;
 	char err[256];
 	assert_int_equal(bss_client_new(&cfg, &c, err, sizeof(err)), 0);
@@ -100,7 +104,7 @@ static void test_against_emulator(void **state)
 	struct bss_client *c = emu_client(10);
 	json_object *out = NULL;
 	struct bss_error err;
-	struct bss_request bal = { .op = "ShowCustomerAccountBalances" };
+	struct bss_request bal = {.op = "ShowCustomerAccountBalances"};
 	int rc = bss_client_call(c, &bal, &out, &err);
 	if (rc != 0)
 		print_error("%s %s %s\n", err.op, err.code, err.message);
@@ -114,11 +118,12 @@ static void test_against_emulator(void **state)
 		json_object_put(out);
 	}
 	json_object *st = bss_client_stats(c);
-	assert_int_equal(json_object_get_int(bss_json_get(bss_json_get(st, "totals"), "throttled")), 0);
+	assert_int_equal(json_object_get_int(bss_json_get(bss_json_get(st, "totals"), "throttled")),
+			 0);
 	json_object_put(st);
 	/* a paged list */
-	struct count cnt = { .key = "enterprise_projects" };
-	struct bss_request eps = { .op = "ListEnterpriseProject" };
+	struct count cnt = {.key = "enterprise_projects"};
+	struct bss_request eps = {.op = "ListEnterpriseProject"};
 	assert_int_equal(bss_client_fetch_all(c, &eps, count_page, &cnt, &err), 0);
 	assert_true(cnt.pages >= 1);
 	bss_client_free(c);
@@ -128,14 +133,15 @@ static void test_against_emulator(void **state)
 static void test_emulator_faults(void **state)
 {
 	(void)state;
-	if (start_emulator("500=0.1,503=0.1,429=0.1,drop=0.05,truncate=0.05,malformed=0.05", "0") != 0) {
+	if (start_emulator("500=0.1,503=0.1,429=0.1,drop=0.05,truncate=0.05,malformed=0.05", "0") !=
+	    0) {
 		print_message("bss-emulator not built: skipped\n");
 		skip();
 	}
 	struct bss_client *c = emu_client(1000);
 	json_object *out = NULL;
 	struct bss_error err;
-	struct bss_request bal = { .op = "ShowCustomerAccountBalances" };
+	struct bss_request bal = {.op = "ShowCustomerAccountBalances"};
 	int ok = 0;
 	for (int i = 0; i < 30; i++) {
 		if (bss_client_call(c, &bal, &out, &err) == 0)
@@ -165,9 +171,9 @@ static void test_emulator_faults(void **state)
 	snprintf(cycle, sizeof(cycle), "%04d-%02d", y % 10000, m % 100);
 	struct bss_op op = *bss_op_find("ListCustomerselfResourceRecords");
 	op.page_limit = 10;
-	struct bss_kv q[] = { { "cycle", cycle }, { "statistic_type", "3" } };
-	struct bss_request req = { .op = op.name, .query = q, .n_query = 2 };
-	struct count cnt = { .key = "fee_records" };
+	struct bss_kv q[] = {{"cycle", cycle}, {"statistic_type", "3"}};
+	struct bss_request req = {.op = op.name, .query = q, .n_query = 2};
+	struct count cnt = {.key = "fee_records"};
 	int rc = bss_client_fetch_all_op(c, &op, &req, count_page, &cnt, &err);
 	if (rc != 0)
 		print_error("%s %s %s\n", err.op, err.code, err.message);
@@ -176,7 +182,8 @@ static void test_emulator_faults(void **state)
 	assert_true(cnt.pages >= 2);
 	/* one page of 1000 gives the same total */
 	assert_int_equal(bss_client_call(c, &req, &out, &err), 0);
-	assert_int_equal((size_t)json_object_get_int(bss_json_get(out, "total_count")), cnt.records);
+	assert_int_equal((size_t)json_object_get_int(bss_json_get(out, "total_count")),
+			 cnt.records);
 	json_object_put(out);
 	bss_client_free(c);
 	stop_emulator();
@@ -186,8 +193,8 @@ int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_against_emulator),
-		cmocka_unit_test(test_emulator_faults),
+	    cmocka_unit_test(test_against_emulator),
+	    cmocka_unit_test(test_emulator_faults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,14 +68,16 @@ static void test_error_bodies(void **state)
 	assert_string_equal(e.message, "Invalid parameter.");
 
 	memset(&e, 0, sizeof(e));
-	const char *eps = "{\"error\":{\"error_code\":\"EPS.0005\",\"error_msg\":\"no such project\"}}";
+	const char *eps =
+	    "{\"error\":{\"error_code\":\"EPS.0005\",\"error_msg\":\"no such project\"}}";
 	bss_error_from_body(404, eps, strlen(eps), &e);
 	assert_string_equal(e.code, "EPS.0005");
 	assert_string_equal(e.message, "no such project");
 
 	memset(&e, 0, sizeof(e));
-	const char *gw = "{\"error_msg\":\"The throttling threshold has been reached\",\"error_code\":"
-			 "\"APIG.0308\",\"request_id\":\"abc123\"}";
+	const char *gw =
+	    "{\"error_msg\":\"The throttling threshold has been reached\",\"error_code\":"
+	    "\"APIG.0308\",\"request_id\":\"abc123\"}";
 	bss_error_from_body(429, gw, strlen(gw), &e);
 	assert_string_equal(e.code, "APIG.0308");
 	assert_string_equal(e.request_id, "abc123");
@@ -260,10 +262,11 @@ static void test_client_config(void **state)
 	(void)state;
 	struct bss_client *c = NULL;
 	char err[256];
-	struct bss_client_config cfg = { .ak = "AK", .sk = "SKSECRET" };
+	struct bss_client_config cfg = {.ak = "AK", .sk = "SKSECRET"};
 	assert_int_equal(bss_client_new(&cfg, &c, err, sizeof(err)), 0);
 	assert_int_equal(bss_client_site(c), BSS_SITE_INTL);
-	assert_string_equal(bss_client_endpoint(c, BSS_HOST_BSS), "https://bss-intl.myhuaweicloud.com");
+	assert_string_equal(bss_client_endpoint(c, BSS_HOST_BSS),
+			    "https://bss-intl.myhuaweicloud.com");
 	assert_string_equal(bss_client_endpoint(c, BSS_HOST_EPS), "https://eps.myhuaweicloud.com");
 	assert_string_equal(bss_client_endpoint(c, BSS_HOST_IAM), "https://iam.myhuaweicloud.com");
 	assert_null(bss_client_domain_id(c));
@@ -283,7 +286,8 @@ static void test_client_config(void **state)
 	assert_int_equal(bss_client_new(&cfg, &c, err, sizeof(err)), 0);
 	assert_int_equal(bss_client_site(c), BSS_SITE_INTL);
 	assert_string_equal(bss_client_endpoint(c, BSS_HOST_BSS), "https://bss.myhuaweicloud.eu");
-	assert_string_equal(bss_client_endpoint(c, BSS_HOST_EPS), "https://eps.eu-west-101.myhuaweicloud.eu");
+	assert_string_equal(bss_client_endpoint(c, BSS_HOST_EPS),
+			    "https://eps.eu-west-101.myhuaweicloud.eu");
 	assert_string_equal(bss_client_endpoint(c, BSS_HOST_IAM), "https://iam.example.test");
 	bss_client_free(c);
 
@@ -297,7 +301,7 @@ static void test_client_config(void **state)
 	bss_client_free(c);
 	unsetenv("HUAWEICLOUD_SDK_IAM_ENDPOINT");
 
-	cfg = (struct bss_client_config){ .ak = "AK", .sk = "SKSECRET", .site = "mars" };
+	cfg = (struct bss_client_config){.ak = "AK", .sk = "SKSECRET", .site = "mars"};
 	assert_int_equal(bss_client_new(&cfg, &c, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "mars"));
 	cfg.site = NULL;
@@ -315,7 +319,6 @@ static void test_client_config(void **state)
 	bss_client_free(NULL);
 }
 
-
 /* The send-time guard: never more than max_rps sends in any window of one
  * second (+ margin), even when attempts bunch up. Fake clock. */
 static void test_send_window_guard(void **state)
@@ -325,7 +328,7 @@ static void test_send_window_guard(void **state)
 	fake_clock_install(&fc);
 	struct bss_client *c = NULL;
 	char err[256];
-	struct bss_client_config cfg = { .ak = "AK", .sk = "SKSECRET", .max_rps = 10 };
+	struct bss_client_config cfg = {.ak = "AK", .sk = "SKSECRET", .max_rps = 10};
 	assert_int_equal(bss_client_new(&cfg, &c, err, sizeof(err)), 0);
 	struct bss_opstate *s = bss_opstate_for(c, bss_op_find("ShowCustomerMonthlySum"));
 	int64_t t[40];
@@ -353,13 +356,14 @@ static void test_send_window_guard(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_errno_table),
-		cmocka_unit_test(test_error_bodies),
-		cmocka_unit_test_setup_teardown(test_creds_file_mode_refused, setup_home, teardown_home),
-		cmocka_unit_test_setup_teardown(test_creds_sections, setup_home, teardown_home),
-		cmocka_unit_test_setup_teardown(test_creds_precedence, setup_home, teardown_home),
-		cmocka_unit_test(test_client_config),
-		cmocka_unit_test(test_send_window_guard),
+	    cmocka_unit_test(test_errno_table),
+	    cmocka_unit_test(test_error_bodies),
+	    cmocka_unit_test_setup_teardown(test_creds_file_mode_refused, setup_home,
+					    teardown_home),
+	    cmocka_unit_test_setup_teardown(test_creds_sections, setup_home, teardown_home),
+	    cmocka_unit_test_setup_teardown(test_creds_precedence, setup_home, teardown_home),
+	    cmocka_unit_test(test_client_config),
+	    cmocka_unit_test(test_send_window_guard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

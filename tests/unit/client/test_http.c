@@ -33,7 +33,10 @@ struct script {
 	char last_auth[512];
 };
 
-static const char *hdr_lookup(void *ctx, const char *name) { return ts_header(ctx, name); }
+static const char *hdr_lookup(void *ctx, const char *name)
+{
+	return ts_header(ctx, name);
+}
 
 static const char *sk_lookup(void *ctx, const char *ak)
 {
@@ -44,12 +47,16 @@ static const char *sk_lookup(void *ctx, const char *ak)
 static void scripted(void *ctx, const struct ts_request *req, struct ts_response *resp)
 {
 	struct script *sc = ctx;
-	struct bss_verify_input in = { .method = req->method, .path = req->path, .query = req->query,
-				       .header = hdr_lookup, .header_ctx = (void *)req,
-				       .body = req->body, .body_len = req->body_len };
+	struct bss_verify_input in = {.method = req->method,
+				      .path = req->path,
+				      .query = req->query,
+				      .header = hdr_lookup,
+				      .header_ctx = (void *)req,
+				      .body = req->body,
+				      .body_len = req->body_len};
 	char ak[128], detail[512];
-	enum bss_verify_result v = bss_verify(&in, sk_lookup, NULL, time(NULL), ak, sizeof(ak), detail,
-					      sizeof(detail));
+	enum bss_verify_result v =
+	    bss_verify(&in, sk_lookup, NULL, time(NULL), ak, sizeof(ak), detail, sizeof(detail));
 	pthread_mutex_lock(&sc->lock);
 	if (v == BSS_VERIFY_OK)
 		sc->verified++;
@@ -86,7 +93,7 @@ static void script_free(struct script *sc)
 
 static int call_op(struct bss_client *c, const char *op, json_object **out, struct bss_error *err)
 {
-	struct bss_request req = { .op = op };
+	struct bss_request req = {.op = op};
 	return bss_client_call(c, &req, out, err);
 }
 
@@ -95,13 +102,13 @@ static int call_op(struct bss_client *c, const char *op, json_object **out, stru
 static void test_signed_headers(void **state)
 {
 	(void)state;
-	struct script *sc = script_new(NULL, 0, (struct step){ 200, OKBODY, NULL, TS_RESPOND, 0 });
+	struct script *sc = script_new(NULL, 0, (struct step){200, OKBODY, NULL, TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
-	struct bss_client_config cfg = { .security_token = T_TOKEN, .domain_id = T_DOMAIN,
-					  .language = "en_US", .max_rps = 1000 };
+	struct bss_client_config cfg = {
+	    .security_token = T_TOKEN, .domain_id = T_DOMAIN, .language = "en_US", .max_rps = 1000};
 	struct bss_client *c = test_client(s, &cfg);
-	struct bss_kv q[] = { { "bill_cycle", "2024-03" }, { "name", "a b+c/d" } };
-	struct bss_request req = { .op = "ShowCustomerMonthlySum", .query = q, .n_query = 2 };
+	struct bss_kv q[] = {{"bill_cycle", "2024-03"}, {"name", "a b+c/d"}};
+	struct bss_request req = {.op = "ShowCustomerMonthlySum", .query = q, .n_query = 2};
 	json_object *out = NULL;
 	struct bss_error err;
 	assert_int_equal(bss_client_call(c, &req, &out, &err), 0);
@@ -109,7 +116,7 @@ static void test_signed_headers(void **state)
 	/* a POST with a body */
 	json_object *body = NULL;
 	assert_int_equal(bss_json_parse("{\"x\":1.50}", 10, &body, NULL, 0), 0);
-	struct bss_request preq = { .op = "ListRenewRateOnPeriod", .body = body };
+	struct bss_request preq = {.op = "ListRenewRateOnPeriod", .body = body};
 	assert_int_equal(bss_client_call(c, &preq, &out, &err), 0);
 	json_object_put(out);
 	json_object_put(body);
@@ -149,7 +156,9 @@ static void discovery_handler(void *ctx, const struct ts_request *req, struct ts
 		if (*mode == 1)
 			ts_body(resp, 200, "{\"domains\":[],\"links\":{}}");
 		else
-			ts_body(resp, 200, "{\"domains\":[{\"id\":\"d0m41n\",\"name\":\"acme\",\"enabled\":true}]}");
+			ts_body(resp, 200,
+				"{\"domains\":[{\"id\":\"d0m41n\",\"name\":\"acme\",\"enabled\":"
+				"true}]}");
 		return;
 	}
 	ts_body(resp, 200, "{\"invoices\":[],\"count\":0}");
@@ -160,11 +169,11 @@ static void test_domain_discovery(void **state)
 	(void)state;
 	int mode = 0;
 	struct ts_server *s = ts_start(discovery_handler, &mode);
-	struct bss_client_config cfg = { .max_rps = 1000 };
+	struct bss_client_config cfg = {.max_rps = 1000};
 	struct bss_client *c = test_client(s, &cfg);
 	assert_null(bss_client_domain_id(c));
-	struct bss_kv q[] = { { "offset", "1" }, { "limit", "10" } };
-	struct bss_request req = { .op = "ListInvoices", .query = q, .n_query = 2 };
+	struct bss_kv q[] = {{"offset", "1"}, {"limit", "10"}};
+	struct bss_request req = {.op = "ListInvoices", .query = q, .n_query = 2};
 	json_object *out = NULL;
 	struct bss_error err;
 	assert_int_equal(bss_client_call(c, &req, &out, &err), 0);
@@ -196,9 +205,9 @@ static void test_domain_discovery(void **state)
 static void test_not_on_site(void **state)
 {
 	(void)state;
-	struct script *sc = script_new(NULL, 0, (struct step){ 200, OKBODY, NULL, TS_RESPOND, 0 });
+	struct script *sc = script_new(NULL, 0, (struct step){200, OKBODY, NULL, TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
-	struct bss_client_config cfg = { .site = "cn", .domain_id = T_DOMAIN, .max_rps = 1000 };
+	struct bss_client_config cfg = {.site = "cn", .domain_id = T_DOMAIN, .max_rps = 1000};
 	struct bss_client *c = test_client(s, &cfg);
 	assert_int_equal(bss_client_site(c), BSS_SITE_CN);
 	json_object *out = NULL;
@@ -218,12 +227,12 @@ static void test_retry_5xx_then_ok(void **state)
 {
 	(void)state;
 	static const struct step steps[] = {
-		{ 500, "{\"error_code\":\"CBC.0999\",\"error_msg\":\"x\"}", NULL, TS_RESPOND, 0 },
-		{ 502, "bad gateway", NULL, TS_RESPOND, 0 },
-		{ 503, "", NULL, TS_RESPOND, 0 },
-		{ 504, "", NULL, TS_RESPOND, 0 },
+	    {500, "{\"error_code\":\"CBC.0999\",\"error_msg\":\"x\"}", NULL, TS_RESPOND, 0},
+	    {502, "bad gateway", NULL, TS_RESPOND, 0},
+	    {503, "", NULL, TS_RESPOND, 0},
+	    {504, "", NULL, TS_RESPOND, 0},
 	};
-	struct script *sc = script_new(steps, 4, (struct step){ 200, OKBODY, NULL, TS_RESPOND, 0 });
+	struct script *sc = script_new(steps, 4, (struct step){200, OKBODY, NULL, TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
 	struct bss_client *c = test_client(s, NULL);
 	json_object *out = NULL;
@@ -241,7 +250,8 @@ static void test_retry_5xx_then_ok(void **state)
 	assert_int_equal(json_object_get_int(bss_json_get(o, "retries")), 4);
 	assert_int_equal(json_object_get_int(bss_json_get(o, "errors")), 0);
 	assert_true(json_object_get_int(bss_json_get(o, "bytes")) > 0);
-	assert_int_equal(json_object_get_int(bss_json_get(bss_json_get(st, "totals"), "requests")), 5);
+	assert_int_equal(json_object_get_int(bss_json_get(bss_json_get(st, "totals"), "requests")),
+			 5);
 	json_object_put(st);
 	bss_client_free(c);
 	ts_stop(s);
@@ -251,12 +261,16 @@ static void test_retry_5xx_then_ok(void **state)
 static void test_retry_stops_at_max_attempts(void **state)
 {
 	(void)state;
-	struct script *sc = script_new(NULL, 0,
-				       (struct step){ 503, "{\"error_code\":\"CBC.0999\",\"error_msg\":\"busy\"}",
-						      "X-Request-Id: req-503\r\n", TS_RESPOND, 0 });
+	struct script *sc =
+	    script_new(NULL, 0,
+		       (struct step){503, "{\"error_code\":\"CBC.0999\",\"error_msg\":\"busy\"}",
+				     "X-Request-Id: req-503\r\n", TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
-	struct bss_client_config cfg = { .domain_id = T_DOMAIN, .max_rps = 1000, .max_attempts = 3,
-					  .backoff_base_ms = 1, .backoff_max_ms = 2 };
+	struct bss_client_config cfg = {.domain_id = T_DOMAIN,
+					.max_rps = 1000,
+					.max_attempts = 3,
+					.backoff_base_ms = 1,
+					.backoff_max_ms = 2};
 	struct bss_client *c = test_client(s, &cfg);
 	json_object *out = NULL;
 	struct bss_error err;
@@ -277,15 +291,19 @@ static void test_retry_stops_at_max_attempts(void **state)
 static void test_429_exhausted_is_eagain(void **state)
 {
 	(void)state;
-	struct script *sc = script_new(
-		NULL, 0,
-		(struct step){ 429,
-			       "{\"error_code\":\"APIG.0308\",\"error_msg\":\"The throttling threshold has been reached\","
-			       "\"request_id\":\"rid-429\"}",
-			       NULL, TS_RESPOND, 0 });
+	struct script *sc =
+	    script_new(NULL, 0,
+		       (struct step){429,
+				     "{\"error_code\":\"APIG.0308\",\"error_msg\":\"The throttling "
+				     "threshold has been reached\","
+				     "\"request_id\":\"rid-429\"}",
+				     NULL, TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
-	struct bss_client_config cfg = { .domain_id = T_DOMAIN, .max_rps = 1000, .max_attempts = 4,
-					  .backoff_base_ms = 1, .backoff_max_ms = 2 };
+	struct bss_client_config cfg = {.domain_id = T_DOMAIN,
+					.max_rps = 1000,
+					.max_attempts = 4,
+					.backoff_base_ms = 1,
+					.backoff_max_ms = 2};
 	struct bss_client *c = test_client(s, &cfg);
 	json_object *out = NULL;
 	struct bss_error err;
@@ -309,16 +327,20 @@ static void test_retry_after_honoured(void **state)
 {
 	(void)state;
 	static const struct step steps[] = {
-		{ 429, "{\"error_code\":\"APIG.0308\",\"error_msg\":\"x\"}", "Retry-After: 3\r\n", TS_RESPOND, 0 },
-		{ 429, "{\"error_code\":\"APIG.0308\",\"error_msg\":\"x\"}", NULL, TS_RESPOND, 0 },
-		{ 503, "", "Retry-After: 7\r\n", TS_RESPOND, 0 },
+	    {429, "{\"error_code\":\"APIG.0308\",\"error_msg\":\"x\"}", "Retry-After: 3\r\n",
+	     TS_RESPOND, 0},
+	    {429, "{\"error_code\":\"APIG.0308\",\"error_msg\":\"x\"}", NULL, TS_RESPOND, 0},
+	    {503, "", "Retry-After: 7\r\n", TS_RESPOND, 0},
 	};
-	struct script *sc = script_new(steps, 3, (struct step){ 200, OKBODY, NULL, TS_RESPOND, 0 });
+	struct script *sc = script_new(steps, 3, (struct step){200, OKBODY, NULL, TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
 	struct fake_clock fc;
 	fake_clock_install(&fc);
-	struct bss_client_config cfg = { .domain_id = T_DOMAIN, .max_rps = 1000, .backoff_base_ms = 100,
-					  .backoff_max_ms = 400, .deadline_ms = 60000 };
+	struct bss_client_config cfg = {.domain_id = T_DOMAIN,
+					.max_rps = 1000,
+					.backoff_base_ms = 100,
+					.backoff_max_ms = 400,
+					.deadline_ms = 60000};
 	struct bss_client *c = test_client(s, &cfg);
 	json_object *out = NULL;
 	struct bss_error err;
@@ -326,7 +348,7 @@ static void test_retry_after_honoured(void **state)
 	json_object_put(out);
 	assert_int_equal(ts_count(s), 4);
 	/* rate-limiter waits (< 10 ms here) may be interleaved: find backoffs */
-	int64_t big[8] = { 0 };
+	int64_t big[8] = {0};
 	int nb = 0;
 	for (int i = 0; i < fc.n_sleeps && nb < 8; i++)
 		if (fc.sleeps[i] >= 2)
@@ -342,8 +364,8 @@ static void test_retry_after_honoured(void **state)
 	/* a Retry-After beyond the deadline: give up at once, EAGAIN */
 	sc->steps = NULL;
 	sc->n_steps = 0;
-	sc->dflt = (struct step){ 429, "{\"error_code\":\"APIG.0308\",\"error_msg\":\"x\"}",
-				  "Retry-After: 30\r\n", TS_RESPOND, 0 };
+	sc->dflt = (struct step){429, "{\"error_code\":\"APIG.0308\",\"error_msg\":\"x\"}",
+				 "Retry-After: 30\r\n", TS_RESPOND, 0};
 	fake_clock_install(&fc);
 	cfg.deadline_ms = 10000;
 	c = test_client(s, &cfg);
@@ -361,12 +383,12 @@ static void test_transport_faults_retried(void **state)
 {
 	(void)state;
 	static const struct step steps[] = {
-		{ 200, OKBODY, NULL, TS_RESET, 0 },
-		{ 200, OKBODY, NULL, TS_TRUNCATE, 0 },
-		{ 200, "{\"account_balances\":[", NULL, TS_RESPOND, 0 },
-		{ 200, "<html>oops</html>", NULL, TS_RESPOND, 0 },
+	    {200, OKBODY, NULL, TS_RESET, 0},
+	    {200, OKBODY, NULL, TS_TRUNCATE, 0},
+	    {200, "{\"account_balances\":[", NULL, TS_RESPOND, 0},
+	    {200, "<html>oops</html>", NULL, TS_RESPOND, 0},
 	};
-	struct script *sc = script_new(steps, 4, (struct step){ 200, OKBODY, NULL, TS_RESPOND, 0 });
+	struct script *sc = script_new(steps, 4, (struct step){200, OKBODY, NULL, TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
 	struct bss_client *c = test_client(s, NULL);
 	json_object *out = NULL;
@@ -384,10 +406,10 @@ static void test_transport_faults_retried(void **state)
 static void test_truncated_exhausted(void **state)
 {
 	(void)state;
-	struct script *sc = script_new(NULL, 0, (struct step){ 200, OKBODY, NULL, TS_TRUNCATE, 0 });
+	struct script *sc = script_new(NULL, 0, (struct step){200, OKBODY, NULL, TS_TRUNCATE, 0});
 	struct ts_server *s = ts_start(scripted, sc);
-	struct bss_client_config cfg = { .domain_id = T_DOMAIN, .max_rps = 1000, .max_attempts = 2,
-					  .backoff_base_ms = 1 };
+	struct bss_client_config cfg = {
+	    .domain_id = T_DOMAIN, .max_rps = 1000, .max_attempts = 2, .backoff_base_ms = 1};
 	struct bss_client *c = test_client(s, &cfg);
 	json_object *out = NULL;
 	struct bss_error err;
@@ -403,11 +425,15 @@ static void test_truncated_exhausted(void **state)
 static void test_timeout_and_deadline(void **state)
 {
 	(void)state;
-	struct script *sc = script_new(NULL, 0, (struct step){ 200, OKBODY, NULL, TS_RESPOND, 1500 });
+	struct script *sc = script_new(NULL, 0, (struct step){200, OKBODY, NULL, TS_RESPOND, 1500});
 	struct ts_server *s = ts_start(scripted, sc);
-	struct bss_client_config cfg = { .domain_id = T_DOMAIN, .max_rps = 1000, .request_timeout_ms = 150,
-					  .deadline_ms = 700, .max_attempts = 50, .backoff_base_ms = 10,
-					  .backoff_max_ms = 20 };
+	struct bss_client_config cfg = {.domain_id = T_DOMAIN,
+					.max_rps = 1000,
+					.request_timeout_ms = 150,
+					.deadline_ms = 700,
+					.max_attempts = 50,
+					.backoff_base_ms = 10,
+					.backoff_max_ms = 20};
 	struct bss_client *c = test_client(s, &cfg);
 	json_object *out = NULL;
 	struct bss_error err;
@@ -426,11 +452,15 @@ static void test_timeout_and_deadline(void **state)
 static void test_connection_refused(void **state)
 {
 	(void)state;
-	struct script *sc = script_new(NULL, 0, (struct step){ 200, OKBODY, NULL, TS_RESPOND, 0 });
+	struct script *sc = script_new(NULL, 0, (struct step){200, OKBODY, NULL, TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
-	struct bss_client_config cfg = { .ak = T_AK, .sk = T_SK, .domain_id = T_DOMAIN, .max_rps = 1000,
-					  .max_attempts = 2, .backoff_base_ms = 1,
-					  .endpoint = "http://127.0.0.1:1" };
+	struct bss_client_config cfg = {.ak = T_AK,
+					.sk = T_SK,
+					.domain_id = T_DOMAIN,
+					.max_rps = 1000,
+					.max_attempts = 2,
+					.backoff_base_ms = 1,
+					.endpoint = "http://127.0.0.1:1"};
 	struct bss_client *c = NULL;
 	char msg[256];
 	assert_int_equal(bss_client_new(&cfg, &c, msg, sizeof(msg)), 0);
@@ -453,12 +483,12 @@ static void test_connection_refused(void **state)
 static void test_non_idempotent_once(void **state)
 {
 	(void)state;
-	struct script *sc = script_new(NULL, 0, (struct step){ 200, "{}", NULL, TS_RESET, 0 });
+	struct script *sc = script_new(NULL, 0, (struct step){200, "{}", NULL, TS_RESET, 0});
 	struct ts_server *s = ts_start(scripted, sc);
 	struct bss_client *c = test_client(s, NULL);
 	json_object *body = json_object_new_object();
 	json_object_object_add(body, "order_id", json_object_new_string("CS2403011234ABCDE"));
-	struct bss_request req = { .op = "PayOrders", .body = body };
+	struct bss_request req = {.op = "PayOrders", .body = body};
 	json_object *out = NULL;
 	struct bss_error err;
 	/* warm a kept-alive connection first */
@@ -469,20 +499,21 @@ static void test_non_idempotent_once(void **state)
 	assert_true(err.outcome_unknown);
 	assert_int_equal(err.attempts, 1);
 	/* 503: once, not retried, outcome known (the server refused) */
-	sc->dflt = (struct step){ 503, "{\"error_code\":\"CBC.0999\",\"error_msg\":\"busy\"}", NULL,
-				  TS_RESPOND, 0 };
+	sc->dflt = (struct step){503, "{\"error_code\":\"CBC.0999\",\"error_msg\":\"busy\"}", NULL,
+				 TS_RESPOND, 0};
 	before = ts_count(s);
 	assert_int_equal(bss_client_call(c, &req, &out, &err), -EIO);
 	assert_int_equal(ts_count(s) - before, 1);
 	assert_false(err.outcome_unknown);
 	/* success with 204 and no body */
-	sc->dflt = (struct step){ 204, "", NULL, TS_RESPOND, 0 };
+	sc->dflt = (struct step){204, "", NULL, TS_RESPOND, 0};
 	assert_int_equal(bss_client_call(c, &req, &out, &err), 0);
 	assert_null(out);
 	/* a timeout: once, outcome unknown */
-	sc->dflt = (struct step){ 200, "{}", NULL, TS_RESPOND, 1000 };
+	sc->dflt = (struct step){200, "{}", NULL, TS_RESPOND, 1000};
 	bss_client_free(c);
-	struct bss_client_config cfg = { .domain_id = T_DOMAIN, .max_rps = 1000, .request_timeout_ms = 150 };
+	struct bss_client_config cfg = {
+	    .domain_id = T_DOMAIN, .max_rps = 1000, .request_timeout_ms = 150};
 	c = test_client(s, &cfg);
 	before = ts_count(s);
 	assert_int_equal(bss_client_call(c, &req, &out, &err), -ETIMEDOUT);
@@ -500,14 +531,21 @@ static void test_error_answers(void **state)
 {
 	(void)state;
 	static const struct step steps[] = {
-		{ 400, "{\"error_code\":\"CBC.0100\",\"error_msg\":\"bad bill_cycle\"}", "X-Request-Id: r1\r\n", TS_RESPOND, 0 },
-		{ 200, "{\"error_code\":\"CBC.3185\",\"error_msg\":\"business failure\"}", NULL, TS_RESPOND, 0 },
-		{ 200, "{\"error_code\":\"CBC.0000\",\"error_msg\":\"ok\",\"account_balances\":[]}", NULL, TS_RESPOND, 0 },
-		{ 404, "{\"error\":{\"error_code\":\"EPS.0005\",\"error_msg\":\"not found\"}}", NULL, TS_RESPOND, 0 },
-		{ 401, "{\"error_code\":\"APIGW.0301\",\"error_msg\":\"Incorrect IAM authentication information: verify aksk signature fail\",\"request_id\":\"gw-1\"}", NULL, TS_RESPOND, 0 },
-		{ 403, "{\"error_code\":\"CBC.0151\",\"error_msg\":\"denied\"}", NULL, TS_RESPOND, 0 },
+	    {400, "{\"error_code\":\"CBC.0100\",\"error_msg\":\"bad bill_cycle\"}",
+	     "X-Request-Id: r1\r\n", TS_RESPOND, 0},
+	    {200, "{\"error_code\":\"CBC.3185\",\"error_msg\":\"business failure\"}", NULL,
+	     TS_RESPOND, 0},
+	    {200, "{\"error_code\":\"CBC.0000\",\"error_msg\":\"ok\",\"account_balances\":[]}",
+	     NULL, TS_RESPOND, 0},
+	    {404, "{\"error\":{\"error_code\":\"EPS.0005\",\"error_msg\":\"not found\"}}", NULL,
+	     TS_RESPOND, 0},
+	    {401,
+	     "{\"error_code\":\"APIGW.0301\",\"error_msg\":\"Incorrect IAM authentication "
+	     "information: verify aksk signature fail\",\"request_id\":\"gw-1\"}",
+	     NULL, TS_RESPOND, 0},
+	    {403, "{\"error_code\":\"CBC.0151\",\"error_msg\":\"denied\"}", NULL, TS_RESPOND, 0},
 	};
-	struct script *sc = script_new(steps, 6, (struct step){ 200, OKBODY, NULL, TS_RESPOND, 0 });
+	struct script *sc = script_new(steps, 6, (struct step){200, OKBODY, NULL, TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
 	struct bss_client *c = test_client(s, NULL);
 	json_object *out = NULL;
@@ -540,22 +578,25 @@ static void test_error_answers(void **state)
 static void test_decimal_text(void **state)
 {
 	(void)state;
-	struct script *sc = script_new(
-		NULL, 0,
-		(struct step){ 200,
-			       "{\"account_balances\":[{\"amount\":0.12345678},{\"amount\":12345678901234.00000001}],"
-			       "\"debt_amount\":1E-8}",
-			       NULL, TS_RESPOND, 0 });
+	struct script *sc =
+	    script_new(NULL, 0,
+		       (struct step){200,
+				     "{\"account_balances\":[{\"amount\":0.12345678},{\"amount\":"
+				     "12345678901234.00000001}],"
+				     "\"debt_amount\":1E-8}",
+				     NULL, TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
 	struct bss_client *c = test_client(s, NULL);
 	json_object *out = NULL;
 	struct bss_error err;
 	assert_int_equal(call_op(c, "ShowCustomerAccountBalances", &out, &err), 0);
 	json_object *a = bss_json_get(out, "account_balances");
-	assert_string_equal(bss_json_number_text(bss_json_get(json_object_array_get_idx(a, 0), "amount")),
-			    "0.12345678");
-	assert_string_equal(bss_json_number_text(bss_json_get(json_object_array_get_idx(a, 1), "amount")),
-			    "12345678901234.00000001");
+	assert_string_equal(
+	    bss_json_number_text(bss_json_get(json_object_array_get_idx(a, 0), "amount")),
+	    "0.12345678");
+	assert_string_equal(
+	    bss_json_number_text(bss_json_get(json_object_array_get_idx(a, 1), "amount")),
+	    "12345678901234.00000001");
 	assert_non_null(strstr(bss_json_compact(out), "12345678901234.00000001"));
 	json_object_put(out);
 	bss_client_free(c);
@@ -569,14 +610,16 @@ static void test_error_message_scrubbed(void **state)
 {
 	(void)state;
 	struct script *sc = script_new(
-		NULL, 0,
-		(struct step){ 401,
-			       "{\"error_code\":\"APIGW.0301\",\"error_msg\":\"Incorrect IAM authentication "
-			       "information: verify aksk signature fail, canonicalRequest:GET|/v2/x/|"
-			       "|x-security-token:" T_TOKEN "|\"}",
-			       NULL, TS_RESPOND, 0 });
+	    NULL, 0,
+	    (struct step){
+		401,
+		"{\"error_code\":\"APIGW.0301\",\"error_msg\":\"Incorrect IAM authentication "
+		"information: verify aksk signature fail, canonicalRequest:GET|/v2/x/|"
+		"|x-security-token:" T_TOKEN "|\"}",
+		NULL, TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
-	struct bss_client_config cfg = { .security_token = T_TOKEN, .domain_id = T_DOMAIN, .max_rps = 1000 };
+	struct bss_client_config cfg = {
+	    .security_token = T_TOKEN, .domain_id = T_DOMAIN, .max_rps = 1000};
 	struct bss_client *c = test_client(s, &cfg);
 	json_object *out = NULL;
 	struct bss_error err;
@@ -613,14 +656,14 @@ static void *hammer_main(void *arg)
 static void test_rate_limit_threads(void **state)
 {
 	(void)state;
-	struct script *sc = script_new(NULL, 0, (struct step){ 200, OKBODY, NULL, TS_RESPOND, 0 });
+	struct script *sc = script_new(NULL, 0, (struct step){200, OKBODY, NULL, TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
-	struct bss_client_config cfg = { .domain_id = T_DOMAIN, .max_rps = 10 };
+	struct bss_client_config cfg = {.domain_id = T_DOMAIN, .max_rps = 10};
 	struct bss_client *c = test_client(s, &cfg);
 	struct hammer hs[4];
 	pthread_t t[4];
 	for (int i = 0; i < 4; i++) {
-		hs[i] = (struct hammer){ .c = c, .n = 6 };
+		hs[i] = (struct hammer){.c = c, .n = 6};
 		pthread_create(&t[i], NULL, hammer_main, &hs[i]);
 	}
 	/* another operation is limited separately and runs alongside */
@@ -665,10 +708,11 @@ static void test_debug_log_has_no_secrets(void **state)
 {
 	(void)state;
 	static const struct step steps[] = {
-		{ 500, "{\"error_code\":\"CBC.0999\",\"error_msg\":\"x\"}", NULL, TS_RESPOND, 0 },
-		{ 401, "{\"error_code\":\"APIGW.0301\",\"error_msg\":\"verify aksk signature fail\"}", NULL, TS_RESPOND, 0 },
+	    {500, "{\"error_code\":\"CBC.0999\",\"error_msg\":\"x\"}", NULL, TS_RESPOND, 0},
+	    {401, "{\"error_code\":\"APIGW.0301\",\"error_msg\":\"verify aksk signature fail\"}",
+	     NULL, TS_RESPOND, 0},
 	};
-	struct script *sc = script_new(steps, 2, (struct step){ 200, OKBODY, NULL, TS_RESPOND, 0 });
+	struct script *sc = script_new(steps, 2, (struct step){200, OKBODY, NULL, TS_RESPOND, 0});
 	struct ts_server *s = ts_start(scripted, sc);
 	char path[] = "/tmp/bssfs-client-log-XXXXXX";
 	int fd = mkstemp(path);
@@ -677,8 +721,10 @@ static void test_debug_log_has_no_secrets(void **state)
 	int saved = dup(2);
 	dup2(fd, 2);
 	bss_log_set_level(BSS_LOG_DEBUG);
-	struct bss_client_config cfg = { .security_token = T_TOKEN, .domain_id = T_DOMAIN, .max_rps = 1000,
-					  .backoff_base_ms = 1 };
+	struct bss_client_config cfg = {.security_token = T_TOKEN,
+					.domain_id = T_DOMAIN,
+					.max_rps = 1000,
+					.backoff_base_ms = 1};
 	struct bss_client *c = test_client(s, &cfg);
 	bss_log_clear_secrets(); /* the code itself must not log them */
 	json_object *out = NULL;
@@ -712,23 +758,23 @@ static void test_debug_log_has_no_secrets(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_signed_headers),
-		cmocka_unit_test(test_domain_discovery),
-		cmocka_unit_test(test_not_on_site),
-		cmocka_unit_test(test_retry_5xx_then_ok),
-		cmocka_unit_test(test_retry_stops_at_max_attempts),
-		cmocka_unit_test(test_429_exhausted_is_eagain),
-		cmocka_unit_test(test_retry_after_honoured),
-		cmocka_unit_test(test_transport_faults_retried),
-		cmocka_unit_test(test_truncated_exhausted),
-		cmocka_unit_test(test_timeout_and_deadline),
-		cmocka_unit_test(test_connection_refused),
-		cmocka_unit_test(test_non_idempotent_once),
-		cmocka_unit_test(test_error_answers),
-		cmocka_unit_test(test_decimal_text),
-		cmocka_unit_test(test_error_message_scrubbed),
-		cmocka_unit_test(test_rate_limit_threads),
-		cmocka_unit_test(test_debug_log_has_no_secrets),
+	    cmocka_unit_test(test_signed_headers),
+	    cmocka_unit_test(test_domain_discovery),
+	    cmocka_unit_test(test_not_on_site),
+	    cmocka_unit_test(test_retry_5xx_then_ok),
+	    cmocka_unit_test(test_retry_stops_at_max_attempts),
+	    cmocka_unit_test(test_429_exhausted_is_eagain),
+	    cmocka_unit_test(test_retry_after_honoured),
+	    cmocka_unit_test(test_transport_faults_retried),
+	    cmocka_unit_test(test_truncated_exhausted),
+	    cmocka_unit_test(test_timeout_and_deadline),
+	    cmocka_unit_test(test_connection_refused),
+	    cmocka_unit_test(test_non_idempotent_once),
+	    cmocka_unit_test(test_error_answers),
+	    cmocka_unit_test(test_decimal_text),
+	    cmocka_unit_test(test_error_message_scrubbed),
+	    cmocka_unit_test(test_rate_limit_threads),
+	    cmocka_unit_test(test_debug_log_has_no_secrets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,10 +16,10 @@ struct pages_srv {
 	pthread_mutex_t lock;
 	enum bss_paging style;
 	const char *records_key, *total_key;
-	int n;              /* records */
+	int n; /* records */
 	int delay_ms;
 	int change_total_at; /* request offset (records) at which total grows; -1 none */
-	int short_at;        /* record offset of a page answered one short; -1 none */
+	int short_at;	     /* record offset of a page answered one short; -1 none */
 	int bad_requests;    /* requests missing the caller's own fields */
 	char seen_domain[64];
 };
@@ -113,9 +113,9 @@ struct collect {
 	struct ts_server *s;
 	size_t next_page, next_record;
 	int order_errors;
-	int max_ahead;   /* server requests beyond the pages delivered */
-	int stop_at;     /* page index at which to return -ECANCELED; -1 never */
-	int delay_ms;    /* slow consumer */
+	int max_ahead; /* server requests beyond the pages delivered */
+	int stop_at;   /* page index at which to return -ECANCELED; -1 never */
+	int delay_ms;  /* slow consumer */
 	const char *records_key;
 };
 
@@ -141,7 +141,7 @@ static int on_page(void *ctx, json_object *page, size_t page_index, size_t first
 	cl->next_page++;
 	cl->next_record += n;
 	if (cl->delay_ms) {
-		struct timespec ts = { 0, cl->delay_ms * 1000000L };
+		struct timespec ts = {0, cl->delay_ms * 1000000L};
 		nanosleep(&ts, NULL);
 	}
 	if (cl->stop_at >= 0 && (int)page_index == cl->stop_at)
@@ -177,10 +177,10 @@ static void env_start(struct env *e, enum bss_paging style, const char *rk, cons
 	e->ps.change_total_at = -1;
 	e->ps.short_at = -1;
 	e->s = ts_start(pages_handler, &e->ps);
-	struct bss_client_config cfg = { .domain_id = T_DOMAIN, .max_rps = 1000, .max_concurrency = 4,
-					  .backoff_base_ms = 1 };
+	struct bss_client_config cfg = {
+	    .domain_id = T_DOMAIN, .max_rps = 1000, .max_concurrency = 4, .backoff_base_ms = 1};
 	e->c = test_client(e->s, &cfg);
-	e->cl = (struct collect){ .s = e->s, .stop_at = -1, .records_key = rk };
+	e->cl = (struct collect){.s = e->s, .stop_at = -1, .records_key = rk};
 }
 
 static void env_stop(struct env *e)
@@ -190,7 +190,7 @@ static void env_stop(struct env *e)
 	pthread_mutex_destroy(&e->ps.lock);
 }
 
-static const struct bss_kv keep_q[] = { { "keep", "1" }, { "offset", "999" }, { "limit", "3" } };
+static const struct bss_kv keep_q[] = {{"keep", "1"}, {"offset", "999"}, {"limit", "3"}};
 
 static void test_offset_query(void **state)
 {
@@ -198,7 +198,7 @@ static void test_offset_query(void **state)
 	struct env e;
 	env_start(&e, BSS_PAGE_OFFSET, "bill_sums", "total_count", 100, 30);
 	struct bss_op op = test_op("ShowCustomerMonthlySum", BSS_PAGE_OFFSET, 7);
-	struct bss_request req = { .op = op.name, .query = keep_q, .n_query = 3 };
+	struct bss_request req = {.op = op.name, .query = keep_q, .n_query = 3};
 	struct bss_error err;
 	assert_int_equal(bss_client_fetch_all_op(e.c, &op, &req, on_page, &e.cl, &err), 0);
 	assert_int_equal(e.cl.order_errors, 0);
@@ -206,7 +206,7 @@ static void test_offset_query(void **state)
 	assert_int_equal(e.cl.next_record, 100);
 	assert_int_equal(ts_count(e.s), 15);
 	assert_int_equal(e.ps.bad_requests, 0);
-	assert_true(ts_max_inflight(e.s) > 1);  /* pages fetched concurrently */
+	assert_true(ts_max_inflight(e.s) > 1);	/* pages fetched concurrently */
 	assert_true(ts_max_inflight(e.s) <= 4); /* within the concurrency cap */
 	const struct ts_request *r = ts_request_at(e.s, 0);
 	assert_string_equal(r->query, "keep=1&offset=0&limit=7");
@@ -218,11 +218,12 @@ static void test_offset_body(void **state)
 	(void)state;
 	struct env e;
 	env_start(&e, BSS_PAGE_OFFSET_BODY, "monthly_records", "total_count", 61, 20);
-	struct bss_op op = test_op("ListCustomerselfResourceRecordDetails", BSS_PAGE_OFFSET_BODY, 10);
+	struct bss_op op =
+	    test_op("ListCustomerselfResourceRecordDetails", BSS_PAGE_OFFSET_BODY, 10);
 	json_object *body = NULL;
 	const char *bt = "{\"keep\":\"me\",\"cycle\":\"2024-03\",\"offset\":55,\"limit\":2}";
 	assert_int_equal(bss_json_parse(bt, strlen(bt), &body, NULL, 0), 0);
-	struct bss_request req = { .op = op.name, .body = body };
+	struct bss_request req = {.op = op.name, .body = body};
 	struct bss_error err;
 	assert_int_equal(bss_client_fetch_all_op(e.c, &op, &req, on_page, &e.cl, &err), 0);
 	assert_int_equal(e.cl.order_errors, 0);
@@ -242,7 +243,7 @@ static void test_page_number(void **state)
 	struct env e;
 	env_start(&e, BSS_PAGE_PAGE, "invoices", "count", 45, 20);
 	struct bss_op op = test_op("ListInvoices", BSS_PAGE_PAGE, 10);
-	struct bss_request req = { .op = op.name, .query = keep_q, .n_query = 3 };
+	struct bss_request req = {.op = op.name, .query = keep_q, .n_query = 3};
 	struct bss_error err;
 	assert_int_equal(bss_client_fetch_all_op(e.c, &op, &req, on_page, &e.cl, &err), 0);
 	assert_int_equal(e.cl.order_errors, 0);
@@ -265,15 +266,20 @@ static void test_marker(void **state)
 	struct env e;
 	env_start(&e, BSS_PAGE_MARKER, "cloud_service_basics", NULL, 23, 0);
 	/* ListResourceSpecs (marker paging) is not in the table bssfs uses */
-	struct bss_op op = { .name = "ListResourceSpecs", .method = "POST",
-			     .path = "/v2/products/resource-specs-query", .host = BSS_HOST_BSS,
-			     .sites = BSS_SITE_INTL | BSS_SITE_CN, .paging = BSS_PAGE_MARKER,
-			     .records_key = "cloud_service_basics", .page_limit = 5, .idempotent = true,
-			     .success_status = 200 };
+	struct bss_op op = {.name = "ListResourceSpecs",
+			    .method = "POST",
+			    .path = "/v2/products/resource-specs-query",
+			    .host = BSS_HOST_BSS,
+			    .sites = BSS_SITE_INTL | BSS_SITE_CN,
+			    .paging = BSS_PAGE_MARKER,
+			    .records_key = "cloud_service_basics",
+			    .page_limit = 5,
+			    .idempotent = true,
+			    .success_status = 200};
 	json_object *body = NULL;
 	const char *bt = "{\"keep\":\"me\"}";
 	assert_int_equal(bss_json_parse(bt, strlen(bt), &body, NULL, 0), 0);
-	struct bss_request req = { .op = op.name, .body = body };
+	struct bss_request req = {.op = op.name, .body = body};
 	struct bss_error err;
 	assert_int_equal(bss_client_fetch_all_op(e.c, &op, &req, on_page, &e.cl, &err), 0);
 	assert_int_equal(e.cl.order_errors, 0);
@@ -293,8 +299,8 @@ static void test_real_op_and_unpaged(void **state)
 	(void)state;
 	struct env e;
 	env_start(&e, BSS_PAGE_OFFSET, "service_types", "total_count", 2500, 0);
-	struct bss_kv q[] = { { "keep", "1" } };
-	struct bss_request req = { .op = "ListServiceTypes", .query = q, .n_query = 1 };
+	struct bss_kv q[] = {{"keep", "1"}};
+	struct bss_request req = {.op = "ListServiceTypes", .query = q, .n_query = 1};
 	struct bss_error err;
 	e.cl.records_key = "service_types";
 	assert_int_equal(bss_client_fetch_all(e.c, &req, on_page, &e.cl, &err), 0);
@@ -304,17 +310,17 @@ static void test_real_op_and_unpaged(void **state)
 	assert_int_equal(ts_count(e.s), 3);
 	/* empty list: one page */
 	e.ps.n = 0;
-	e.cl = (struct collect){ .s = e.s, .stop_at = -1, .records_key = "service_types" };
+	e.cl = (struct collect){.s = e.s, .stop_at = -1, .records_key = "service_types"};
 	assert_int_equal(bss_client_fetch_all(e.c, &req, on_page, &e.cl, &err), 0);
 	assert_int_equal(e.cl.next_page, 1);
 	/* a non-paged operation: one call */
-	e.cl = (struct collect){ .s = e.s, .stop_at = -1, .records_key = "service_types" };
-	struct bss_request one = { .op = "ShowCustomerAccountBalances" };
+	e.cl = (struct collect){.s = e.s, .stop_at = -1, .records_key = "service_types"};
+	struct bss_request one = {.op = "ShowCustomerAccountBalances"};
 	int before = ts_count(e.s);
 	assert_int_equal(bss_client_fetch_all(e.c, &one, on_page, &e.cl, &err), 0);
 	assert_int_equal(ts_count(e.s) - before, 1);
 	assert_int_equal(e.cl.next_page, 1);
-	struct bss_request bad = { .op = "NoSuchOp" };
+	struct bss_request bad = {.op = "NoSuchOp"};
 	assert_int_equal(bss_client_fetch_all(e.c, &bad, on_page, &e.cl, &err), -ENOENT);
 	env_stop(&e);
 }
@@ -326,7 +332,7 @@ static void test_inconsistent_total(void **state)
 	env_start(&e, BSS_PAGE_OFFSET, "bill_sums", "total_count", 100, 5);
 	e.ps.change_total_at = 30;
 	struct bss_op op = test_op("ShowCustomerMonthlySum", BSS_PAGE_OFFSET, 10);
-	struct bss_request req = { .op = op.name, .query = keep_q, .n_query = 1 };
+	struct bss_request req = {.op = op.name, .query = keep_q, .n_query = 1};
 	struct bss_error err;
 	assert_int_equal(bss_client_fetch_all_op(e.c, &op, &req, on_page, &e.cl, &err), -EIO);
 	assert_string_equal(err.code, "BSSFS.INCONSISTENT_PAGES");
@@ -341,17 +347,18 @@ static void test_short_page(void **state)
 	struct env e;
 	env_start(&e, BSS_PAGE_OFFSET_BODY, "monthly_records", "total_count", 50, 5);
 	e.ps.short_at = 20;
-	struct bss_op op = test_op("ListCustomerselfResourceRecordDetails", BSS_PAGE_OFFSET_BODY, 10);
+	struct bss_op op =
+	    test_op("ListCustomerselfResourceRecordDetails", BSS_PAGE_OFFSET_BODY, 10);
 	json_object *body = json_object_new_object();
 	json_object_object_add(body, "keep", json_object_new_string("me"));
-	struct bss_request req = { .op = op.name, .body = body };
+	struct bss_request req = {.op = op.name, .body = body};
 	struct bss_error err;
 	assert_int_equal(bss_client_fetch_all_op(e.c, &op, &req, on_page, &e.cl, &err), -EIO);
 	assert_string_equal(err.code, "BSSFS.INCONSISTENT_PAGES");
 	assert_true(e.cl.next_page <= 2);
 	/* a short first page is caught too */
 	e.ps.short_at = 0;
-	e.cl = (struct collect){ .s = e.s, .stop_at = -1, .records_key = "monthly_records" };
+	e.cl = (struct collect){.s = e.s, .stop_at = -1, .records_key = "monthly_records"};
 	assert_int_equal(bss_client_fetch_all_op(e.c, &op, &req, on_page, &e.cl, &err), -EIO);
 	assert_string_equal(err.code, "BSSFS.INCONSISTENT_PAGES");
 	assert_int_equal(e.cl.next_page, 0);
@@ -367,7 +374,7 @@ static void test_bounded_window(void **state)
 	env_start(&e, BSS_PAGE_OFFSET, "bill_sums", "total_count", 300, 0);
 	e.cl.delay_ms = 15;
 	struct bss_op op = test_op("ShowCustomerMonthlySum", BSS_PAGE_OFFSET, 5);
-	struct bss_request req = { .op = op.name, .query = keep_q, .n_query = 1 };
+	struct bss_request req = {.op = op.name, .query = keep_q, .n_query = 1};
 	struct bss_error err;
 	assert_int_equal(bss_client_fetch_all_op(e.c, &op, &req, on_page, &e.cl, &err), 0);
 	assert_int_equal(e.cl.next_page, 60);
@@ -385,14 +392,14 @@ static void test_callback_stops(void **state)
 	env_start(&e, BSS_PAGE_OFFSET, "bill_sums", "total_count", 1000, 10);
 	e.cl.stop_at = 2;
 	struct bss_op op = test_op("ShowCustomerMonthlySum", BSS_PAGE_OFFSET, 10);
-	struct bss_request req = { .op = op.name, .query = keep_q, .n_query = 1 };
+	struct bss_request req = {.op = op.name, .query = keep_q, .n_query = 1};
 	struct bss_error err;
 	assert_int_equal(bss_client_fetch_all_op(e.c, &op, &req, on_page, &e.cl, &err), -ECANCELED);
 	assert_string_equal(err.code, "BSSFS.CALLBACK");
 	assert_int_equal(e.cl.next_page, 3);
 	int n = ts_count(e.s);
 	assert_true(n <= 3 + 8 + 4);
-	struct timespec ts = { 0, 100 * 1000000L };
+	struct timespec ts = {0, 100 * 1000000L};
 	nanosleep(&ts, NULL);
 	assert_int_equal(ts_count(e.s), n); /* nothing after return */
 	env_stop(&e);
@@ -401,15 +408,11 @@ static void test_callback_stops(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_offset_query),
-		cmocka_unit_test(test_offset_body),
-		cmocka_unit_test(test_page_number),
-		cmocka_unit_test(test_marker),
-		cmocka_unit_test(test_real_op_and_unpaged),
-		cmocka_unit_test(test_inconsistent_total),
-		cmocka_unit_test(test_short_page),
-		cmocka_unit_test(test_bounded_window),
-		cmocka_unit_test(test_callback_stops),
+	    cmocka_unit_test(test_offset_query),	cmocka_unit_test(test_offset_body),
+	    cmocka_unit_test(test_page_number),		cmocka_unit_test(test_marker),
+	    cmocka_unit_test(test_real_op_and_unpaged), cmocka_unit_test(test_inconsistent_total),
+	    cmocka_unit_test(test_short_page),		cmocka_unit_test(test_bounded_window),
+	    cmocka_unit_test(test_callback_stops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

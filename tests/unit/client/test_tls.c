@@ -48,7 +48,7 @@ static void test_tls_verified(void **state)
 	assert_non_null(strstr(ts_url(s), "https://"));
 	json_object *out = NULL;
 	struct bss_error err;
-	struct bss_request req = { .op = "ShowCustomerAccountBalances" };
+	struct bss_request req = {.op = "ShowCustomerAccountBalances"};
 
 	/* an unknown CA is refused, and not retried */
 	struct bss_client *c = test_client(s, NULL);
@@ -60,7 +60,7 @@ static void test_tls_verified(void **state)
 	bss_client_free(c);
 
 	/* trusted through cacert */
-	struct bss_client_config cfg = { .domain_id = T_DOMAIN, .max_rps = 1000, .cacert = cert };
+	struct bss_client_config cfg = {.domain_id = T_DOMAIN, .max_rps = 1000, .cacert = cert};
 	c = test_client(s, &cfg);
 	assert_int_equal(bss_client_call(c, &req, &out, &err), 0);
 	assert_non_null(out);
@@ -80,7 +80,7 @@ static void test_cacert_validation(void **state)
 	(void)state;
 	struct bss_client *c = NULL;
 	char msg[512];
-	struct bss_client_config cfg = { .ak = T_AK, .sk = T_SK, .cacert = key };
+	struct bss_client_config cfg = {.ak = T_AK, .sk = T_SK, .cacert = key};
 	/* a key file is not a certificate */
 	assert_int_equal(bss_client_new(&cfg, &c, msg, sizeof(msg)), -EINVAL);
 	assert_non_null(strstr(msg, "cacert"));
@@ -93,8 +93,8 @@ static void test_cacert_validation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tls_verified),
-		cmocka_unit_test(test_cacert_validation),
+	    cmocka_unit_test(test_tls_verified),
+	    cmocka_unit_test(test_cacert_validation),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -68,7 +68,7 @@ static ssize_t read_more(struct ts_server *s, struct conn *cn, char *buf, size_t
 			int n = SSL_read(cn->ssl, buf, (int)cap);
 			return n > 0 ? n : 0;
 		}
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 		int r = poll(&p, 1, 50);
 		if (r == 0)
 			continue;
@@ -161,7 +161,7 @@ static void sleep_ms_checked(struct ts_server *s, int ms)
 {
 	while (ms > 0 && !stopping(s)) {
 		int step = ms > 20 ? 20 : ms;
-		struct timespec ts = { 0, step * 1000000L };
+		struct timespec ts = {0, step * 1000000L};
 		nanosleep(&ts, NULL);
 		ms -= step;
 	}
@@ -231,7 +231,7 @@ static void *conn_main(void *arg)
 			s->max_inflight = s->inflight;
 		pthread_mutex_unlock(&s->lock);
 
-		struct ts_response resp = { .status = 200 };
+		struct ts_response resp = {.status = 200};
 		s->handler(s->ctx, r, &resp);
 		if (r->seq < 0) {
 			free(r->body);
@@ -274,7 +274,7 @@ static void *accept_main(void *arg)
 {
 	struct ts_server *s = arg;
 	while (!stopping(s)) {
-		struct pollfd p = { .fd = s->lfd, .events = POLLIN };
+		struct pollfd p = {.fd = s->lfd, .events = POLLIN};
 		if (poll(&p, 1, 50) <= 0)
 			continue;
 		int fd = accept(s->lfd, NULL, NULL);
@@ -297,7 +297,10 @@ static void *accept_main(void *arg)
 	return NULL;
 }
 
-struct ts_server *ts_start(ts_handler h, void *ctx) { return ts_start_tls(h, ctx, NULL, NULL); }
+struct ts_server *ts_start(ts_handler h, void *ctx)
+{
+	return ts_start_tls(h, ctx, NULL, NULL);
+}
 
 struct ts_server *ts_start_tls(ts_handler h, void *ctx, const char *cert, const char *key)
 {
@@ -317,7 +320,7 @@ struct ts_server *ts_start_tls(ts_handler h, void *ctx, const char *cert, const 
 	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int one = 1;
 	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	if (bind(s->lfd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(s->lfd, 128) < 0) {
 		close(s->lfd);
 		free(s);
@@ -331,8 +334,14 @@ struct ts_server *ts_start_tls(ts_handler h, void *ctx, const char *cert, const 
 	return s;
 }
 
-int ts_port(const struct ts_server *s) { return s->port; }
-const char *ts_url(const struct ts_server *s) { return s->url; }
+int ts_port(const struct ts_server *s)
+{
+	return s->port;
+}
+const char *ts_url(const struct ts_server *s)
+{
+	return s->url;
+}
 
 void ts_stop(struct ts_server *s)
 {

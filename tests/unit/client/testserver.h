@@ -16,14 +16,14 @@ struct ts_request {
 	char path[1024];
 	char query[4096];
 	struct {
-		char name[64];  /* lower-case */
+		char name[64]; /* lower-case */
 		char value[2048];
 	} hdr[TS_MAX_HDR];
 	int n_hdr;
 	char *body;
 	size_t body_len;
-	int64_t t_us;   /* arrival, CLOCK_MONOTONIC microseconds */
-	int seq;        /* 0-based arrival order */
+	int64_t t_us; /* arrival, CLOCK_MONOTONIC microseconds */
+	int seq;      /* 0-based arrival order */
 };
 
 enum ts_action {
@@ -35,9 +35,9 @@ enum ts_action {
 struct ts_response {
 	int status;
 	char headers[512]; /* extra header lines, each ending in "\r\n" */
-	char *body;        /* malloc'd (server frees) or NULL */
+	char *body;	   /* malloc'd (server frees) or NULL */
 	enum ts_action action;
-	int delay_ms;      /* wait before answering */
+	int delay_ms; /* wait before answering */
 };
 
 typedef void (*ts_handler)(void *ctx, const struct ts_request *req, struct ts_response *resp);

@@ -307,13 +307,42 @@ static void test_ino(void **state)
 	assert_true(bss_tree_ino("a") > 1);
 }
 
+/* Every row names a real operation and only that operation's parameters;
+ * every required parameter without a default is given by the row (or by
+ * the paging of the client, or by the special producer). */
+static void test_rows_match_api(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < bss_tree_rows_count; i++) {
+		const struct bss_tree_row *r = &bss_tree_rows[i];
+		if (!r->op)
+			continue;
+		const struct bss_op *op = bss_op_find(r->op);
+		if (!op)
+			fail_msg("%s: unknown operation %s", r->pattern, r->op);
+		for (int k = 0; k < BSS_TREE_MAX_PARAMS && r->params[k].name; k++) {
+			const char *n = r->params[k].name;
+			if (!bss_field_find(op->path_params, op->n_path_params, n) &&
+			    !bss_field_find(op->query, op->n_query, n) &&
+			    !bss_field_find(op->body, op->n_body, n))
+				fail_msg("%s: %s is not a parameter of %s", r->pattern, n, r->op);
+		}
+		if (r->records_key) {
+			const struct bss_field *f =
+				bss_field_find(op->response, op->n_response, r->records_key);
+			assert_non_null(f);
+			assert_int_equal(f->type, BSS_T_ARRAY);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paths_to_ops), cmocka_unit_test(test_params),
 		cmocka_unit_test(test_enoent),       cmocka_unit_test(test_site_split),
 		cmocka_unit_test(test_listing),      cmocka_unit_test(test_months),
-		cmocka_unit_test(test_ino),
+		cmocka_unit_test(test_ino),          cmocka_unit_test(test_rows_match_api),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

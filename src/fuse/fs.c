@@ -206,6 +206,35 @@ int fs_list_ids(struct bss_fs *fs, const struct bss_tree_row *id_dir, bss_tree_n
 	return rc;
 }
 
+void fs_note_listed(struct bss_fs *fs, const char *dir)
+{
+	pthread_mutex_lock(&fs->memo_lock);
+	size_t slot = fs->listed_next;
+	for (size_t i = 0; i < FS_LISTED; i++)
+		if (!strcmp(fs->listed[i], dir))
+			slot = i;
+	if (slot == fs->listed_next)
+		fs->listed_next = (fs->listed_next + 1) % FS_LISTED;
+	snprintf(fs->listed[slot], sizeof(fs->listed[slot]), "%s", dir);
+	fs->listed_ms[slot] = bss_mono_ms();
+	pthread_mutex_unlock(&fs->memo_lock);
+}
+
+bool fs_take_listed(struct bss_fs *fs, const char *dir)
+{
+	bool found = false;
+	pthread_mutex_lock(&fs->memo_lock);
+	for (size_t i = 0; i < FS_LISTED && !found; i++) {
+		if (fs->listed_ms[i] && !strcmp(fs->listed[i], dir)) {
+			found = bss_mono_ms() - fs->listed_ms[i] < 10000;
+			fs->listed_ms[i] = 0;
+			fs->listed[i][0] = 0;
+		}
+	}
+	pthread_mutex_unlock(&fs->memo_lock);
+	return found;
+}
+
 static int find_id(void *ctx, const char *name, enum bss_tree_kind kind)
 {
 	(void)kind;

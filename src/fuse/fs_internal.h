@@ -8,6 +8,7 @@
 #include "bssfs/fs.h"
 
 #define FS_ID_MEMOS 16
+#define FS_LISTED 8
 
 /* The ids a list file names, parsed once per fetched version. */
 struct id_memo {
@@ -29,7 +30,18 @@ struct bss_fs {
 	pthread_mutex_t memo_lock;
 	struct id_memo memos[FS_ID_MEMOS]; /* memo_lock */
 	size_t memo_next;                  /* memo_lock: next slot to replace */
+	/* Directories listed lately whose files are not prefetched yet: the
+	 * first getattr of one of their files prefetches them all (so `ls`
+	 * costs no API call and `ls -l` fetches in parallel). */
+	char listed[FS_LISTED][BSS_TREE_PATH_MAX]; /* memo_lock */
+	int64_t listed_ms[FS_LISTED];              /* memo_lock */
+	size_t listed_next;                        /* memo_lock */
 };
+
+/* Notes that a directory was listed. */
+void fs_note_listed(struct bss_fs *fs, const char *dir);
+/* True once for a directory noted within the last few seconds. */
+bool fs_take_listed(struct bss_fs *fs, const char *dir);
 
 /* Resolves a path and checks that an {id} it goes through is listed.
  * 0, -ENOENT, or the -errno of fetching the list (err filled). */

@@ -63,6 +63,8 @@ static void fill_dir(struct bss_fs *fs, const struct bss_tree_node *n, struct st
 	st->st_mtime = n->fresh == BSS_FRESH_CLOSED ? n->close_time : fs->mount_time;
 }
 
+static void prefetch_dir(struct bss_fs *fs, const char *dir);
+
 static int do_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
 	struct bss_fs *fs = FS();
@@ -116,6 +118,15 @@ static int do_getattr(const char *path, struct stat *st, struct fuse_file_info *
 				if (rc < 0)
 					info = (struct bss_cache_info){ .mtime = fs->mount_time };
 			} else {
+				char parent[BSS_TREE_PATH_MAX];
+				snprintf(parent, sizeof(parent), "%s", n.path);
+				char *slash = strrchr(parent, '/');
+				if (slash)
+					*slash = 0;
+				else
+					parent[0] = 0;
+				if (fs_take_listed(fs, parent))
+					prefetch_dir(fs, parent);
 				rc = bss_cache_get(fs->cache, &req, &info, NULL, &err);
 				if (rc < 0)
 					return fail("getattr", path, rc, &err);
@@ -153,7 +164,18 @@ static int add_name(void *ctx, const char *name, enum bss_tree_kind kind)
 			bss_cache_prefetch(c->fs->cache, &req);
 		}
 	}
-	return c->filler(c->buf, name, NULL, 0, 0);
+	return c->filler ? c->filler(c->buf, name, NULL, 0, 0) : 0;
+}
+
+/* Starts fetching every data file of a directory (the first getattr of a
+ * file after a listing: `ls -l` then waits for the slowest, not the sum). */
+static void prefetch_dir(struct bss_fs *fs, const char *dir)
+{
+	struct bss_tree_node d;
+	if (bss_tree_lookup(&fs->tree, bss_wall_ms(), dir, &d) < 0)
+		return;
+	struct fill_ctx c = { fs, &d, NULL, NULL, true };
+	bss_tree_list_fixed(&fs->tree, bss_wall_ms(), &d, add_name, &c);
 }
 
 static int do_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
@@ -172,8 +194,10 @@ static int do_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t
 		return -ENOTDIR;
 	filler(buf, ".", NULL, 0, 0);
 	filler(buf, "..", NULL, 0, 0);
-	struct fill_ctx c = { fs, &n, buf, filler, !fs->opt.lazy_size };
+	struct fill_ctx c = { fs, &n, buf, filler, false };
 	bss_tree_list_fixed(&fs->tree, bss_wall_ms(), &n, add_name, &c);
+	if (!fs->opt.lazy_size)
+		fs_note_listed(fs, n.path);
 	const struct bss_tree_row *idr = bss_tree_id_child(&fs->tree, &n);
 	if (idr) {
 		c.prefetch = false;
@@ -244,6 +268,28 @@ static int do_read(const char *path, char *buf, size_t size, off_t off, struct f
 	return (int)n;
 }
 
+static int invalidate_one(void *ctx, const char *name, enum bss_tree_kind kind)
+{
+	const char *dir = ctx;
+	char p[BSS_TREE_PATH_MAX * 2];
+	(void)kind;
+	snprintf(p, sizeof(p), "/%s%s%s", dir, dir[0] ? "/" : "", name);
+	fuse_invalidate_path(fuse_get_context()->fuse, p);
+	return 0;
+}
+
+/* Makes the kernel forget pages it keeps (closed months are opened with
+ * keep_cache) for a refreshed path and its direct children. */
+static void invalidate_kernel(struct bss_fs *fs, const struct bss_tree_node *n)
+{
+	if (!fuse_get_context()->fuse)
+		return;
+	if (n->row->kind == BSS_TREE_DIR)
+		bss_tree_list_fixed(&fs->tree, bss_wall_ms(), n, invalidate_one, (void *)n->path);
+	else
+		invalidate_one((void *)"", n->path, n->row->kind);
+}
+
 /* Applies complete lines of refresh input. */
 static int apply_refresh(struct bss_fs *fs, struct handle *h, bool all_input)
 {
@@ -276,6 +322,8 @@ static int apply_refresh(struct bss_fs *fs, struct handle *h, bool all_input)
 				const char *prefix = strcmp(p, "all") == 0 ? "all" : n.path;
 				int k = bss_cache_drop(fs->cache, prefix);
 				fs_forget_ids(fs);
+				if (strcmp(prefix, "all") != 0)
+					invalidate_kernel(fs, &n);
 				bss_info("refresh %s: %d cached file(s) dropped", prefix[0] ? prefix : "/", k);
 			}
 		}

@@ -35,24 +35,24 @@ typedef int (*bss_cache_fetch_fn)(void *ctx, const char *key, FILE *out, struct 
 struct bss_cache_config {
 	const char *dir;     /* created (with parents) mode 0700 if missing */
 	uint64_t max_bytes;  /* 0 = BSS_CACHE_DEFAULT_MAX_BYTES */
-	int workers;         /* fetch threads, 0 = 4 */
-	int timeout_ms;      /* how long a caller waits for a fetch; 0 = 30000 */
+	int workers;	     /* fetch threads, 0 = 4 */
+	int timeout_ms;	     /* how long a caller waits for a fetch; 0 = 30000 */
 	const char *variant; /* mixed into on-disk names (rendering options) */
 	bss_cache_fetch_fn fetch;
 	void *fetch_ctx;
 };
 
 struct bss_cache_req {
-	const char *key;     /* the tree path */
+	const char *key;      /* the tree path */
 	enum bss_fresh fresh; /* resolved class (not BSS_FRESH_MONTH) */
-	int64_t fixed_mtime; /* closed months: the close time (Unix s); 0 = none */
+	int64_t fixed_mtime;  /* closed months: the close time (Unix s); 0 = none */
 };
 
 struct bss_cache_info {
 	uint64_t size;
-	int64_t mtime;      /* Unix seconds */
+	int64_t mtime;	    /* Unix seconds */
 	int64_t fetched_ms; /* wall time of the last successful fetch */
-	bool stale;         /* served although not fresh (the refetch failed) */
+	bool stale;	    /* served although not fresh (the refetch failed) */
 };
 
 struct bss_cache;
@@ -71,8 +71,8 @@ void bss_cache_free(struct bss_cache *c);
  * the error is -ENOENT; otherwise the fetch's -errno and err are returned.
  * A fetch still running after the timeout gives -EIO with code
  * "BSSFS.TIMEOUT" (the fetch goes on and will fill the cache). */
-int bss_cache_get(struct bss_cache *c, const struct bss_cache_req *req,
-		  struct bss_cache_info *info, int *fd, struct bss_error *err);
+int bss_cache_get(struct bss_cache *c, const struct bss_cache_req *req, struct bss_cache_info *info,
+		  int *fd, struct bss_error *err);
 
 /* Info of whatever content is cached for key, fresh or not, without any
  * fetch. 0 or -ENOENT. */

@@ -23,21 +23,21 @@
 /* Effective options (DESIGN §5). Strings are owned by the caller and must
  * outlive the fs. Never holds a secret. */
 struct bss_fs_options {
-	const char *site;         /* "intl", "cn", "eu" */
+	const char *site;				    /* "intl", "cn", "eu" */
 	const char *endpoint, *eps_endpoint, *iam_endpoint; /* NULL = the site's */
-	const char *credentials;  /* file given with -o credentials, or NULL */
+	const char *credentials;	/* file given with -o credentials, or NULL */
 	const char *credentials_source; /* where credentials came from (no secret) */
 	const char *cacert;
-	const char *cache_dir;    /* resolved directory */
-	int months;               /* 1..36, default 18 */
+	const char *cache_dir; /* resolved directory */
+	int months;	       /* 1..36, default 18 */
 	bool lazy_size;
-	bool csv_unix;            /* csv=unix */
-	const char *purchases;    /* "off", "dry-run", "on" (writes not implemented yet) */
+	bool csv_unix;	       /* csv=unix */
+	const char *purchases; /* "off", "dry-run", "on" (writes not implemented yet) */
 	int max_rps;
-	int timeout_s;            /* request deadline, default 30 */
+	int timeout_s; /* request deadline, default 30 */
 	const char *log_level;
 	uint64_t cache_max_bytes; /* 0 = default */
-	int workers;              /* fetch workers, 0 = 4 */
+	int workers;		  /* fetch workers, 0 = 4 */
 };
 
 struct bss_fs;

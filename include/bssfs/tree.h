@@ -26,11 +26,11 @@
 enum bss_fresh {
 	BSS_FRESH_STATIC = 0, /* directories, README: no API data */
 	BSS_FRESH_CLOSED,     /* final month: forever, persists across mounts */
-	BSS_FRESH_OPEN,       /* current / not yet closed month: 1 hour */
+	BSS_FRESH_OPEN,	      /* current / not yet closed month: 1 hour */
 	BSS_FRESH_CATALOG,    /* products/: 24 hours */
 	BSS_FRESH_ACCOUNT,    /* balances, coupons, packages, orders, subscriptions: 60 s */
 	BSS_FRESH_OTHER,      /* invoices, eps: 10 minutes */
-	BSS_FRESH_LIVE,       /* .bssfs/ files: generated at every open, never cached */
+	BSS_FRESH_LIVE,	      /* .bssfs/ files: generated at every open, never cached */
 	BSS_FRESH_COUNT,
 	BSS_FRESH_MONTH = 100 /* rows only */
 };
@@ -42,27 +42,27 @@ const char *bss_fresh_name(enum bss_fresh f);
 
 enum bss_tree_kind {
 	BSS_TREE_DIR,
-	BSS_TREE_FILE,    /* content fetched through the cache */
-	BSS_TREE_LIVE,    /* generated at open, not cached (.bssfs/stats.json...) */
+	BSS_TREE_FILE,	  /* content fetched through the cache */
+	BSS_TREE_LIVE,	  /* generated at open, not cached (.bssfs/stats.json...) */
 	BSS_TREE_REFRESH, /* .bssfs/refresh: write-only control file */
 };
 
 /* How a file's content is made. */
 enum bss_tree_render {
 	BSS_TR_NONE,
-	BSS_TR_JSON,        /* render.h JSON of every page of `op` */
-	BSS_TR_CSV,         /* render.h CSV of every page of `op` */
-	BSS_TR_BALANCE,     /* account/balance text lines */
-	BSS_TR_README,      /* README.txt */
+	BSS_TR_JSON,	    /* render.h JSON of every page of `op` */
+	BSS_TR_CSV,	    /* render.h CSV of every page of `op` */
+	BSS_TR_BALANCE,	    /* account/balance text lines */
+	BSS_TR_README,	    /* README.txt */
 	BSS_TR_MONTHS_CSV,  /* bills/months.csv from each month's summary */
 	BSS_TR_RENEW_PRICE, /* {"month": ..., "year": ...} of ListRenewRateOnPeriod */
-	BSS_TR_STATS,       /* .bssfs/stats.json */
-	BSS_TR_CONFIG,      /* .bssfs/config.json */
+	BSS_TR_STATS,	    /* .bssfs/stats.json */
+	BSS_TR_CONFIG,	    /* .bssfs/config.json */
 };
 
 /* How the operation's input is found beyond the row's parameters. */
 enum bss_tree_feed {
-	BSS_FEED_OP = 0,           /* the row's parameters only */
+	BSS_FEED_OP = 0,	   /* the row's parameters only */
 	BSS_FEED_FREE_RESOURCE_IDS /* free_resource_ids from packages/packages.json */
 };
 
@@ -128,9 +128,9 @@ struct bss_tree_node {
 	const struct bss_tree_row *row;
 	char path[BSS_TREE_PATH_MAX]; /* normalised, no leading or trailing '/', "" = root */
 	char arg[BSS_TREE_ARG_MAX];   /* the placeholder's value, "" when none */
-	int month;                    /* month index, -1 when the path has none */
-	enum bss_fresh fresh;         /* resolved class */
-	int64_t close_time;           /* closed months: close time (Unix s), else 0 */
+	int month;		      /* month index, -1 when the path has none */
+	enum bss_fresh fresh;	      /* resolved class */
+	int64_t close_time;	      /* closed months: close time (Unix s), else 0 */
 	/* When the path goes through an {id} directory: that directory's row
 	 * and its path, so the caller can check the id is listed. */
 	const struct bss_tree_row *id_dir;

@@ -25,6 +25,7 @@ struct entry {
 	int last_rc;		   /* result of the last fetch; lock */
 	struct bss_error last_err; /* lock */
 	int64_t last_access_ms;	   /* for trimming; lock */
+	int tmp_fd;		   /* temp file of the running fetch or -1 (progress); lock */
 };
 
 struct job {
@@ -84,6 +85,7 @@ static struct entry *find_or_add(struct bss_cache *c, const char *key)
 		free(e);
 		return NULL;
 	}
+	e->tmp_fd = -1;
 	cache_name_for(c->variant, key, e->name);
 	size_t b = hash_key(key) % c->nbuckets;
 	e->next = c->table[b];
@@ -154,6 +156,9 @@ static void run_fetch(struct bss_cache *c, struct entry *e, const struct bss_cac
 	int rc = cache_path(c->dir, "tmp.XXXXXX", "", tmp, sizeof(tmp));
 	int fd = rc < 0 ? -1 : mkostemp(tmp, O_CLOEXEC);
 	FILE *f = NULL;
+	pthread_mutex_lock(&c->lock);
+	e->tmp_fd = fd;
+	pthread_mutex_unlock(&c->lock);
 	if (fd < 0) {
 		rc = rc < 0 ? rc : -errno;
 		set_error(&err, "BSSFS.CACHE", "cannot create a file in the cache directory");
@@ -176,6 +181,9 @@ static void run_fetch(struct bss_cache *c, struct entry *e, const struct bss_cac
 	unsigned char sha[32];
 	if (rc == 0)
 		rc = cache_hash_fd(fileno(f), &size, sha);
+	pthread_mutex_lock(&c->lock);
+	e->tmp_fd = -1; /* before the descriptor is closed and its number reused */
+	pthread_mutex_unlock(&c->lock);
 	if (f)
 		fclose(f);
 	int64_t now = bss_wall_ms();
@@ -219,6 +227,7 @@ static void run_fetch(struct bss_cache *c, struct entry *e, const struct bss_cac
 	}
 	e->dropped = false;
 	e->fetching = false;
+	e->tmp_fd = -1;
 	trim(c);
 	pthread_cond_broadcast(&c->done);
 	pthread_mutex_unlock(&c->lock);
@@ -346,8 +355,18 @@ int bss_cache_get(struct bss_cache *c, const struct bss_cache_req *req, struct b
 	struct timespec ts;
 	deadline_ts(&ts, c->cfg.timeout_ms);
 	bool timed_out = false;
-	while (e->fetching && !timed_out)
+	off_t seen = 0;
+	while (e->fetching && !timed_out) {
 		timed_out = pthread_cond_timedwait(&c->done, &c->lock, &ts) == ETIMEDOUT;
+		/* a fetch that keeps writing is slow, not stuck: wait on */
+		struct stat st;
+		if (timed_out && e->fetching && e->tmp_fd >= 0 && fstat(e->tmp_fd, &st) == 0 &&
+		    st.st_size > seen) {
+			seen = st.st_size;
+			deadline_ts(&ts, c->cfg.timeout_ms);
+			timed_out = false;
+		}
+	}
 	int rc;
 	if (!e->fetching && e->last_rc == 0 && e->present) {
 		fill_info(e, info, false);

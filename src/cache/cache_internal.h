@@ -12,12 +12,12 @@
 
 /* What the metadata sidecar <name>.meta holds. */
 struct cache_meta {
-	char *key;            /* owned */
+	char *key; /* owned */
 	uint64_t size;
 	unsigned char sha[32];
-	int64_t mtime;        /* Unix s */
-	int64_t fetched_ms;   /* wall ms */
-	int64_t fixed_mtime;  /* close time or 0 */
+	int64_t mtime;	     /* Unix s */
+	int64_t fetched_ms;  /* wall ms */
+	int64_t fixed_mtime; /* close time or 0 */
 	enum bss_fresh fresh;
 };
 

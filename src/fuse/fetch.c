@@ -57,8 +57,8 @@ static json_object *typed_value(const struct bss_field *f, const char *v)
 		for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t;
 		     t = strtok_r(NULL, ",", &save))
 			json_object_array_add(a, f->elem == BSS_T_INT
-							 ? json_object_new_int64(strtoll(t, NULL, 10))
-							 : json_object_new_string(t));
+						     ? json_object_new_int64(strtoll(t, NULL, 10))
+						     : json_object_new_string(t));
 		free(copy);
 		return a;
 	}
@@ -87,9 +87,9 @@ static int build(const struct bss_tree_node *node, const struct bss_op *op, stru
 		const struct bss_field *f;
 		param_value(node, p->value, b->vals[i], sizeof(b->vals[i]));
 		if ((f = bss_field_find(op->path_params, op->n_path_params, p->name))) {
-			b->path[b->req.n_path_params++] = (struct bss_kv){ f->name, b->vals[i] };
+			b->path[b->req.n_path_params++] = (struct bss_kv){f->name, b->vals[i]};
 		} else if ((f = bss_field_find(op->query, op->n_query, p->name))) {
-			b->query[b->req.n_query++] = (struct bss_kv){ f->name, b->vals[i] };
+			b->query[b->req.n_query++] = (struct bss_kv){f->name, b->vals[i]};
 		} else if (b->body && (f = bss_field_find(op->body, op->n_body, p->name))) {
 			json_object_object_add(b->body, f->name, typed_value(f, b->vals[i]));
 		} else {
@@ -116,11 +116,10 @@ static int page_to_renderer(void *ctx, json_object *page, size_t idx, size_t fir
 static struct bss_renderer *new_renderer(struct bss_fs *fs, const struct bss_tree_node *node,
 					 const struct bss_op *op, FILE *out)
 {
-	struct bss_render_opts ro = { .csv_unix = fs->opt.csv_unix,
-				      .records_key = node->row->records_key };
-	return bss_render_new(op, node->row->render == BSS_TR_CSV ? BSS_RENDER_CSV
-								  : BSS_RENDER_JSON,
-			      &ro, out);
+	struct bss_render_opts ro = {.csv_unix = fs->opt.csv_unix,
+				     .records_key = node->row->records_key};
+	return bss_render_new(
+	    op, node->row->render == BSS_TR_CSV ? BSS_RENDER_CSV : BSS_RENDER_JSON, &ro, out);
 }
 
 static int finish(struct bss_renderer *r, int rc, const char *op, struct bss_error *err)
@@ -190,14 +189,15 @@ static const char *account_type_name(int t)
 static int produce_balance(struct bss_fs *fs, const struct bss_op *op, FILE *out,
 			   struct bss_error *err)
 {
-	struct bss_request req = { .op = op->name };
+	struct bss_request req = {.op = op->name};
 	json_object *ans = NULL;
 	int rc = bss_client_call(fs->client, &req, &ans, err);
 	if (rc < 0)
 		return rc;
 	json_object *arr = bss_json_get(ans, "account_balances");
 	const char *top_cur = bss_json_get_str(ans, "currency");
-	size_t n = arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+	size_t n =
+	    arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		json_object *rec = json_object_array_get_idx(arr, i);
 		int t = json_object_get_int(bss_json_get(rec, "account_type"));
@@ -226,8 +226,8 @@ static int produce_renew_price(struct bss_fs *fs, const struct bss_tree_node *no
 	static const struct {
 		const char *key;
 		int period_type;
-	} periods[] = { { "month", 2 }, { "year", 3 } };
-	json_object *answers[2] = { NULL, NULL };
+	} periods[] = {{"month", 2}, {"year", 3}};
+	json_object *answers[2] = {NULL, NULL};
 	int rc = 0;
 	for (int i = 0; i < 2 && rc == 0; i++) {
 		struct built b;
@@ -249,7 +249,10 @@ static int produce_renew_price(struct bss_fs *fs, const struct bss_tree_node *no
 	return rc;
 }
 
-static void csv_eol(struct bss_fs *fs, FILE *out) { fputs(fs->opt.csv_unix ? "\n" : "\r\n", out); }
+static void csv_eol(struct bss_fs *fs, FILE *out)
+{
+	fputs(fs->opt.csv_unix ? "\n" : "\r\n", out);
+}
 
 /* bills/months.csv: one row per month of the window, the decimal top-level
  * fields of ShowCustomerMonthlySum in api/ order, then currency. */
@@ -294,7 +297,8 @@ static int produce_months_csv(struct bss_fs *fs, const struct bss_op *op, FILE *
 			json_object *v = bss_json_get(sum, op->response[i].name);
 			if (v && base_amount(v, measure, amount, sizeof(amount)) < 0) {
 				json_object_put(sum);
-				seterr(err, op->name, "BSSFS.RENDER", "an amount could not be read");
+				seterr(err, op->name, "BSSFS.RENDER",
+				       "an amount could not be read");
 				return -EIO;
 			}
 			fprintf(out, ",%s", amount);
@@ -322,11 +326,13 @@ static int produce_usage(struct bss_fs *fs, const struct bss_tree_node *node,
 	json_object *pkgs = bss_json_get(pk, "free_resource_packages");
 	size_t np = json_object_is_type(pkgs, json_type_array) ? json_object_array_length(pkgs) : 0;
 	for (size_t i = 0; i < np; i++) {
-		json_object *fr = bss_json_get(json_object_array_get_idx(pkgs, i), "free_resources");
-		size_t nf = json_object_is_type(fr, json_type_array) ? json_object_array_length(fr) : 0;
+		json_object *fr =
+		    bss_json_get(json_object_array_get_idx(pkgs, i), "free_resources");
+		size_t nf =
+		    json_object_is_type(fr, json_type_array) ? json_object_array_length(fr) : 0;
 		for (size_t j = 0; j < nf; j++) {
 			const char *id =
-				bss_json_get_str(json_object_array_get_idx(fr, j), "free_resource_id");
+			    bss_json_get_str(json_object_array_get_idx(fr, j), "free_resource_id");
 			if (id)
 				json_object_array_add(ids, json_object_new_string(id));
 		}
@@ -351,7 +357,7 @@ static int produce_usage(struct bss_fs *fs, const struct bss_tree_node *node,
 			json_object_array_add(chunk,
 					      json_object_get(json_object_array_get_idx(ids, k)));
 		json_object_object_add(body, "free_resource_ids", chunk);
-		struct bss_request req = { .op = op->name, .body = body };
+		struct bss_request req = {.op = op->name, .body = body};
 		json_object *ans = NULL;
 		rc = bss_client_call(fs->client, &req, &ans, err);
 		if (rc == 0)

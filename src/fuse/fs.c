@@ -62,13 +62,13 @@ int bss_fs_start(struct bss_fs *fs, char *err, size_t errlen)
 	snprintf(variant, sizeof(variant), "site=%u;csv=%s", fs->tree.site,
 		 fs->opt.csv_unix ? "unix" : "excel");
 	struct bss_cache_config cc = {
-		.dir = fs->opt.cache_dir,
-		.max_bytes = fs->opt.cache_max_bytes,
-		.workers = fs->opt.workers,
-		.timeout_ms = fs->opt.timeout_s * 1000,
-		.variant = variant,
-		.fetch = bss_fs_fetch,
-		.fetch_ctx = fs,
+	    .dir = fs->opt.cache_dir,
+	    .max_bytes = fs->opt.cache_max_bytes,
+	    .workers = fs->opt.workers,
+	    .timeout_ms = fs->opt.timeout_s * 1000,
+	    .variant = variant,
+	    .fetch = bss_fs_fetch,
+	    .fetch_ctx = fs,
 	};
 	return bss_cache_new(&cc, &fs->cache, err, errlen);
 }
@@ -136,10 +136,72 @@ int fs_load_json(struct bss_fs *fs, const char *path, json_object **out, struct 
 	return rc;
 }
 
-/* The memo slot of a list file's current version (parsed on demand).
+/* Copies the ids of a memo slot that matches the list file's version.
  * LOCKS_REQUIRED(fs->memo_lock) */
-static int memo_get(struct bss_fs *fs, const struct bss_tree_row *id_dir, struct id_memo **out,
-		    struct bss_error *err)
+static struct id_memo *memo_find(struct bss_fs *fs, const char *key,
+				 const struct bss_cache_info *info)
+{
+	for (size_t i = 0; i < FS_ID_MEMOS; i++) {
+		struct id_memo *m = &fs->memos[i];
+		if (m->key && !strcmp(m->key, key) && m->fetched_ms == info->fetched_ms &&
+		    m->size == info->size)
+			return m;
+	}
+	return NULL;
+}
+
+/* Parses the ids of a list file into a new memo slot (no lock held while
+ * fetching or parsing). */
+static int memo_fill(struct bss_fs *fs, const struct bss_tree_row *id_dir,
+		     const struct bss_cache_info *info, struct bss_error *err)
+{
+	json_object *doc = NULL;
+	int rc = fs_load_json(fs, id_dir->list_file, &doc, err);
+	if (rc < 0)
+		return rc;
+	json_object *arr = bss_json_get(doc, id_dir->list_records_key);
+	size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+	char **ids = calloc(n ? n : 1, sizeof(char *));
+	size_t k = 0;
+	for (size_t i = 0; i < n && ids; i++) {
+		const char *id =
+		    bss_json_get_str(json_object_array_get_idx(arr, i), id_dir->list_id_field);
+		if (id && bss_tree_id_valid(id) && (ids[k] = strdup(id)))
+			k++;
+	}
+	json_object_put(doc);
+	char *key = strdup(id_dir->list_file);
+	if (!ids || !key) {
+		for (size_t i = 0; i < k; i++)
+			free(ids[i]);
+		free(ids);
+		free(key);
+		return -ENOMEM;
+	}
+	pthread_mutex_lock(&fs->memo_lock);
+	struct id_memo *m = NULL;
+	for (size_t i = 0; i < FS_ID_MEMOS && !m; i++)
+		if (fs->memos[i].key && !strcmp(fs->memos[i].key, key))
+			m = &fs->memos[i];
+	if (!m) {
+		m = &fs->memos[fs->memo_next];
+		fs->memo_next = (fs->memo_next + 1) % FS_ID_MEMOS;
+	}
+	for (size_t i = 0; i < m->n; i++)
+		free(m->ids[i]);
+	free(m->ids);
+	free(m->key);
+	m->key = key;
+	m->ids = ids;
+	m->n = k;
+	m->fetched_ms = info->fetched_ms;
+	m->size = info->size;
+	pthread_mutex_unlock(&fs->memo_lock);
+	return 0;
+}
+
+int fs_list_ids(struct bss_fs *fs, const struct bss_tree_row *id_dir, bss_tree_name_fn fn,
+		void *ctx, struct bss_error *err)
 {
 	struct bss_tree_node node;
 	int rc = bss_tree_lookup(&fs->tree, bss_wall_ms(), id_dir->list_file, &node);
@@ -151,59 +213,21 @@ static int memo_get(struct bss_fs *fs, const struct bss_tree_row *id_dir, struct
 	rc = bss_cache_get(fs->cache, &req, &info, NULL, err);
 	if (rc < 0)
 		return rc;
-	for (size_t i = 0; i < FS_ID_MEMOS; i++) {
-		struct id_memo *m = &fs->memos[i];
-		if (m->key && !strcmp(m->key, id_dir->list_file) && m->fetched_ms == info.fetched_ms &&
-		    m->size == info.size) {
-			*out = m;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		pthread_mutex_lock(&fs->memo_lock);
+		struct id_memo *m = memo_find(fs, id_dir->list_file, &info);
+		if (m) {
+			for (size_t i = 0; i < m->n; i++)
+				if (fn(ctx, m->ids[i], BSS_TREE_DIR))
+					break;
+			pthread_mutex_unlock(&fs->memo_lock);
 			return 0;
 		}
+		pthread_mutex_unlock(&fs->memo_lock);
+		if (attempt == 0 && (rc = memo_fill(fs, id_dir, &info, err)) < 0)
+			return rc;
 	}
-	json_object *doc = NULL;
-	rc = fs_load_json(fs, id_dir->list_file, &doc, err);
-	if (rc < 0)
-		return rc;
-	struct id_memo *m = NULL;
-	for (size_t i = 0; i < FS_ID_MEMOS && !m; i++)
-		if (fs->memos[i].key && !strcmp(fs->memos[i].key, id_dir->list_file))
-			m = &fs->memos[i];
-	if (!m) {
-		m = &fs->memos[fs->memo_next];
-		fs->memo_next = (fs->memo_next + 1) % FS_ID_MEMOS;
-	}
-	for (size_t k = 0; k < m->n; k++)
-		free(m->ids[k]);
-	free(m->ids);
-	free(m->key);
-	memset(m, 0, sizeof(*m));
-	json_object *arr = bss_json_get(doc, id_dir->list_records_key);
-	size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
-	m->ids = calloc(n ? n : 1, sizeof(char *));
-	m->key = strdup(id_dir->list_file);
-	for (size_t i = 0; i < n && m->ids; i++) {
-		const char *id =
-			bss_json_get_str(json_object_array_get_idx(arr, i), id_dir->list_id_field);
-		if (id && bss_tree_id_valid(id))
-			m->ids[m->n++] = strdup(id);
-	}
-	m->fetched_ms = info.fetched_ms;
-	m->size = info.size;
-	json_object_put(doc);
-	*out = m;
-	return 0;
-}
-
-int fs_list_ids(struct bss_fs *fs, const struct bss_tree_row *id_dir, bss_tree_name_fn fn,
-		void *ctx, struct bss_error *err)
-{
-	struct id_memo *m;
-	pthread_mutex_lock(&fs->memo_lock);
-	int rc = memo_get(fs, id_dir, &m, err);
-	for (size_t i = 0; rc == 0 && i < m->n; i++)
-		if (m->ids[i] && fn(ctx, m->ids[i], BSS_TREE_DIR))
-			break;
-	pthread_mutex_unlock(&fs->memo_lock);
-	return rc;
+	return -EAGAIN; /* the list changed while it was parsed */
 }
 
 void fs_note_listed(struct bss_fs *fs, const char *dir)
@@ -264,7 +288,10 @@ int fs_resolve(struct bss_fs *fs, const char *path, struct bss_tree_node *node,
 
 /* ---- generated files ---------------------------------------------------- */
 
-static const char *nz(const char *s) { return s ? s : ""; }
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
 
 static json_object *config_json(struct bss_fs *fs)
 {
@@ -289,10 +316,10 @@ static json_object *config_json(struct bss_fs *fs)
 	json_object_object_add(o, "max_rps", json_object_new_int(p->max_rps > 0 ? p->max_rps : 10));
 	json_object_object_add(o, "timeout", json_object_new_int(p->timeout_s));
 	S("log_level", p->log_level ? p->log_level : "info");
-	json_object_object_add(o, "cache_max_bytes",
-			       json_object_new_int64((int64_t)(p->cache_max_bytes
-								       ? p->cache_max_bytes
-								       : BSS_CACHE_DEFAULT_MAX_BYTES)));
+	json_object_object_add(
+	    o, "cache_max_bytes",
+	    json_object_new_int64(
+		(int64_t)(p->cache_max_bytes ? p->cache_max_bytes : BSS_CACHE_DEFAULT_MAX_BYTES)));
 #undef S
 	return o;
 }
@@ -301,13 +328,15 @@ static void write_readme(struct bss_fs *fs, FILE *f)
 {
 	const char *dom = fs->client ? bss_client_domain_id(fs->client) : NULL;
 	fprintf(f, "bssfs: a Huawei Cloud customer account as files\n\n");
-	fprintf(f, "account (domain id): %s\nsite: %s\n", nz(dom), fs->opt.site ? fs->opt.site : "intl");
+	fprintf(f, "account (domain id): %s\nsite: %s\n", nz(dom),
+		fs->opt.site ? fs->opt.site : "intl");
 	if (fs->client) {
 		fprintf(f, "BSS endpoint: %s\n", nz(bss_client_endpoint(fs->client, BSS_HOST_BSS)));
 		fprintf(f, "EPS endpoint: %s\n", nz(bss_client_endpoint(fs->client, BSS_HOST_EPS)));
 	}
-	fprintf(f, "cache: %s\nbills/ lists %d months; older months (up to %d) can be opened by "
-		   "name (bills/YYYY-MM).\n\n",
+	fprintf(f,
+		"cache: %s\nbills/ lists %d months; older months (up to %d) can be opened by "
+		"name (bills/YYYY-MM).\n\n",
 		fs->opt.cache_dir, fs->opt.months, BSS_MONTHS_MAX);
 	bool cn = fs->tree.site == BSS_SITE_CN;
 	fprintf(f,
@@ -346,10 +375,10 @@ int fs_generate(struct bss_fs *fs, const struct bss_tree_node *node, char **buf,
 	switch (node->row->render) {
 	case BSS_TR_STATS:
 		o = json_object_new_object();
-		json_object_object_add(o, "api", fs->client ? bss_client_stats(fs->client)
-							    : json_object_new_object());
-		json_object_object_add(o, "cache", fs->cache ? bss_cache_stats(fs->cache)
-							     : json_object_new_object());
+		json_object_object_add(
+		    o, "api", fs->client ? bss_client_stats(fs->client) : json_object_new_object());
+		json_object_object_add(
+		    o, "cache", fs->cache ? bss_cache_stats(fs->cache) : json_object_new_object());
 		break;
 	case BSS_TR_CONFIG:
 		o = config_json(fs);
@@ -362,7 +391,7 @@ int fs_generate(struct bss_fs *fs, const struct bss_tree_node *node, char **buf,
 	}
 	if (o) {
 		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							       JSON_C_TO_STRING_NOSLASHESCAPE),
+							    JSON_C_TO_STRING_NOSLASHESCAPE),
 		      f);
 		fputc('\n', f);
 		json_object_put(o);

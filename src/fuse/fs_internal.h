@@ -12,7 +12,7 @@
 
 /* The ids a list file names, parsed once per fetched version. */
 struct id_memo {
-	char *key;          /* list file path, NULL = unused slot */
+	char *key;	    /* list file path, NULL = unused slot */
 	int64_t fetched_ms; /* version parsed */
 	uint64_t size;
 	char **ids;
@@ -20,22 +20,22 @@ struct id_memo {
 };
 
 struct bss_fs {
-	struct bss_fs_options opt;  /* immutable */
-	struct bss_client *client;  /* borrowed; thread-safe */
-	struct bss_cache *cache;    /* set by bss_fs_start, then immutable */
-	struct bss_tree_cfg tree;   /* immutable */
-	int64_t mount_time;         /* Unix s; immutable */
+	struct bss_fs_options opt; /* immutable */
+	struct bss_client *client; /* borrowed; thread-safe */
+	struct bss_cache *cache;   /* set by bss_fs_start, then immutable */
+	struct bss_tree_cfg tree;  /* immutable */
+	int64_t mount_time;	   /* Unix s; immutable */
 	uid_t uid;
 	gid_t gid;
 	pthread_mutex_t memo_lock;
 	struct id_memo memos[FS_ID_MEMOS]; /* memo_lock */
-	size_t memo_next;                  /* memo_lock: next slot to replace */
+	size_t memo_next;		   /* memo_lock: next slot to replace */
 	/* Directories listed lately whose files are not prefetched yet: the
 	 * first getattr of one of their files prefetches them all (so `ls`
 	 * costs no API call and `ls -l` fetches in parallel). */
 	char listed[FS_LISTED][BSS_TREE_PATH_MAX]; /* memo_lock */
-	int64_t listed_ms[FS_LISTED];              /* memo_lock */
-	size_t listed_next;                        /* memo_lock */
+	int64_t listed_ms[FS_LISTED];		   /* memo_lock */
+	size_t listed_next;			   /* memo_lock */
 };
 
 /* Notes that a directory was listed. */

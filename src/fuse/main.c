@@ -29,35 +29,38 @@ struct options {
 
 enum { KEY_HELP, KEY_VERSION, KEY_DISCARD };
 
-#define OPT(t, p) { t, offsetof(struct options, p), 1 }
+#define OPT(t, p)                                                                                  \
+	{                                                                                          \
+		t, offsetof(struct options, p), 1                                                  \
+	}
 static const struct fuse_opt opt_spec[] = {
-	OPT("site=%s", site),
-	OPT("endpoint=%s", endpoint),
-	OPT("eps_endpoint=%s", eps_endpoint),
-	OPT("iam_endpoint=%s", iam_endpoint),
-	OPT("credentials=%s", credentials),
-	OPT("cacert=%s", cacert),
-	OPT("cache_dir=%s", cache_dir),
-	OPT("cache_size=%d", cache_size_mb),
-	OPT("months=%d", months),
-	OPT("lazy_size", lazy_size),
-	OPT("csv=%s", csv),
-	OPT("purchases=%s", purchases),
-	OPT("max_rps=%d", max_rps),
-	OPT("timeout=%d", timeout),
-	OPT("log_level=%s", log_level),
-	FUSE_OPT_KEY("-h", KEY_HELP),
-	FUSE_OPT_KEY("--help", KEY_HELP),
-	FUSE_OPT_KEY("-V", KEY_VERSION),
-	FUSE_OPT_KEY("--version", KEY_VERSION),
-	FUSE_OPT_KEY("_netdev", KEY_DISCARD),
-	FUSE_OPT_KEY("nofail", KEY_DISCARD),
-	FUSE_OPT_KEY("auto", KEY_DISCARD),
-	FUSE_OPT_KEY("noauto", KEY_DISCARD),
-	FUSE_OPT_KEY("user", KEY_DISCARD),
-	FUSE_OPT_KEY("users", KEY_DISCARD),
-	FUSE_OPT_KEY("nouser", KEY_DISCARD),
-	FUSE_OPT_END,
+    OPT("site=%s", site),
+    OPT("endpoint=%s", endpoint),
+    OPT("eps_endpoint=%s", eps_endpoint),
+    OPT("iam_endpoint=%s", iam_endpoint),
+    OPT("credentials=%s", credentials),
+    OPT("cacert=%s", cacert),
+    OPT("cache_dir=%s", cache_dir),
+    OPT("cache_size=%d", cache_size_mb),
+    OPT("months=%d", months),
+    OPT("lazy_size", lazy_size),
+    OPT("csv=%s", csv),
+    OPT("purchases=%s", purchases),
+    OPT("max_rps=%d", max_rps),
+    OPT("timeout=%d", timeout),
+    OPT("log_level=%s", log_level),
+    FUSE_OPT_KEY("-h", KEY_HELP),
+    FUSE_OPT_KEY("--help", KEY_HELP),
+    FUSE_OPT_KEY("-V", KEY_VERSION),
+    FUSE_OPT_KEY("--version", KEY_VERSION),
+    FUSE_OPT_KEY("_netdev", KEY_DISCARD),
+    FUSE_OPT_KEY("nofail", KEY_DISCARD),
+    FUSE_OPT_KEY("auto", KEY_DISCARD),
+    FUSE_OPT_KEY("noauto", KEY_DISCARD),
+    FUSE_OPT_KEY("user", KEY_DISCARD),
+    FUSE_OPT_KEY("users", KEY_DISCARD),
+    FUSE_OPT_KEY("nouser", KEY_DISCARD),
+    FUSE_OPT_END,
 };
 
 static void usage(const char *prog)
@@ -114,9 +117,9 @@ static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outa
 
 static void free_options(struct options *o)
 {
-	char **s[] = { &o->site, &o->endpoint, &o->eps_endpoint, &o->iam_endpoint,
-		       &o->credentials, &o->cacert, &o->cache_dir, &o->csv,
-		       &o->purchases, &o->log_level };
+	char **s[] = {&o->site,	       &o->endpoint, &o->eps_endpoint, &o->iam_endpoint,
+		      &o->credentials, &o->cacert,   &o->cache_dir,    &o->csv,
+		      &o->purchases,   &o->log_level};
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		free(*s[i]);
 	for (int i = 0; i < o->n_nonopt; i++)
@@ -158,9 +161,9 @@ static int check_options(const struct options *o)
 int main(int argc, char *argv[])
 {
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
-	struct options o = { .months = 18, .timeout = 30 };
-	struct fuse_cmdline_opts cmd = { 0 };
-	struct bss_credentials creds = { 0 };
+	struct options o = {.months = 18, .timeout = 30};
+	struct fuse_cmdline_opts cmd = {0};
+	struct bss_credentials creds = {0};
 	struct bss_client *client = NULL;
 	struct bss_fs *fs = NULL;
 	struct fuse *fuse = NULL;
@@ -210,35 +213,38 @@ int main(int argc, char *argv[])
 		goto out;
 	}
 	struct bss_client_config cc = {
-		.ak = creds.ak,
-		.sk = creds.sk,
-		.security_token = creds.security_token,
-		.domain_id = creds.domain_id,
-		.site = o.site,
-		.endpoint = o.endpoint,
-		.eps_endpoint = o.eps_endpoint,
-		.iam_endpoint = o.iam_endpoint,
-		.cacert = o.cacert,
-		.max_rps = o.max_rps,
-		.connect_timeout_ms = o.timeout * 1000 < 10000 ? o.timeout * 1000 : 10000,
-		.request_timeout_ms = o.timeout * 1000,
-		.deadline_ms = o.timeout * 1000,
+	    .ak = creds.ak,
+	    .sk = creds.sk,
+	    .security_token = creds.security_token,
+	    .domain_id = creds.domain_id,
+	    .site = o.site,
+	    .endpoint = o.endpoint,
+	    .eps_endpoint = o.eps_endpoint,
+	    .iam_endpoint = o.iam_endpoint,
+	    .cacert = o.cacert,
+	    .max_rps = o.max_rps,
+	    .connect_timeout_ms = o.timeout * 1000 < 10000 ? o.timeout * 1000 : 10000,
+	    .request_timeout_ms = o.timeout * 1000,
+	    .deadline_ms = o.timeout * 1000,
 	};
 	if (bss_client_new(&cc, &client, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bssfs: %s\n", err);
 		goto out;
 	}
-	struct bss_error e = { 0 };
+	struct bss_error e = {0};
 	if (bss_client_ensure_domain(client, &e) < 0) {
-		fprintf(stderr, "bssfs: cannot find the account's domain id: %s %s (request id %s)\n",
+		fprintf(stderr,
+			"bssfs: cannot find the account's domain id: %s %s (request id %s)\n",
 			e.code, e.message, e.request_id[0] ? e.request_id : "-");
 		goto out;
 	}
-	struct bss_request probe = { .op = "ShowCustomerAccountBalances" };
+	struct bss_request probe = {.op = "ShowCustomerAccountBalances"};
 	json_object *ans = NULL;
 	if (bss_client_call(client, &probe, &ans, &e) < 0) {
-		fprintf(stderr, "bssfs: the API refused the first request: %s %s (HTTP %d, request id %s)\n",
-			e.code, e.message, e.http_status, e.request_id[0] ? e.request_id : "-");
+		fprintf(
+		    stderr,
+		    "bssfs: the API refused the first request: %s %s (HTTP %d, request id %s)\n",
+		    e.code, e.message, e.http_status, e.request_id[0] ? e.request_id : "-");
 		goto out;
 	}
 	json_object_put(ans);
@@ -252,22 +258,22 @@ int main(int argc, char *argv[])
 		goto out;
 	}
 	struct bss_fs_options fo = {
-		.site = o.site ? o.site : "intl",
-		.endpoint = o.endpoint,
-		.eps_endpoint = o.eps_endpoint,
-		.iam_endpoint = o.iam_endpoint,
-		.credentials = o.credentials,
-		.credentials_source = creds.source,
-		.cacert = o.cacert,
-		.cache_dir = cache_dir,
-		.months = o.months,
-		.lazy_size = o.lazy_size,
-		.csv_unix = o.csv && !strcmp(o.csv, "unix"),
-		.purchases = o.purchases ? o.purchases : "off",
-		.max_rps = o.max_rps,
-		.timeout_s = o.timeout,
-		.log_level = o.log_level,
-		.cache_max_bytes = (uint64_t)o.cache_size_mb << 20,
+	    .site = o.site ? o.site : "intl",
+	    .endpoint = o.endpoint,
+	    .eps_endpoint = o.eps_endpoint,
+	    .iam_endpoint = o.iam_endpoint,
+	    .credentials = o.credentials,
+	    .credentials_source = creds.source,
+	    .cacert = o.cacert,
+	    .cache_dir = cache_dir,
+	    .months = o.months,
+	    .lazy_size = o.lazy_size,
+	    .csv_unix = o.csv && !strcmp(o.csv, "unix"),
+	    .purchases = o.purchases ? o.purchases : "off",
+	    .max_rps = o.max_rps,
+	    .timeout_s = o.timeout,
+	    .log_level = o.log_level,
+	    .cache_max_bytes = (uint64_t)o.cache_size_mb << 20,
 	};
 	if (bss_fs_new(&fo, client, &fs, err, sizeof(err)) < 0) {
 		fprintf(stderr, "bssfs: %s\n", err);

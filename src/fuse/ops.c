@@ -15,13 +15,16 @@
 /* One open file: a cached file's descriptor, a generated buffer, or the
  * refresh control file's input. */
 struct handle {
-	int fd;           /* cached content, or -1 */
-	char *buf;        /* generated content or refresh input */
+	int fd;	   /* cached content, or -1 */
+	char *buf; /* generated content or refresh input */
 	size_t len, cap;
 	bool refresh;
 };
 
-static struct bss_fs *FS(void) { return fuse_get_context()->private_data; }
+static struct bss_fs *FS(void)
+{
+	return fuse_get_context()->private_data;
+}
 
 /* Logs a failure at the boundary; lookups of absent names are not logged. */
 static int fail(const char *op, const char *path, int rc, const struct bss_error *err)
@@ -97,8 +100,9 @@ static int do_getattr(const char *path, struct stat *st, struct fuse_file_info *
 			if (fstat(h->fd, &fst) == 0)
 				st->st_size = fst.st_size;
 			struct bss_cache_info info;
-			st->st_mtime = bss_cache_peek(fs->cache, n.path, &info) == 0 ? info.mtime
-										   : fs->mount_time;
+			st->st_mtime = bss_cache_peek(fs->cache, n.path, &info) == 0
+					   ? info.mtime
+					   : fs->mount_time;
 		} else if (is_generated(&n)) {
 			char *buf;
 			size_t len;
@@ -108,7 +112,8 @@ static int do_getattr(const char *path, struct stat *st, struct fuse_file_info *
 				st->st_size = (off_t)len;
 				free(buf);
 			}
-			st->st_mtime = n.row->kind == BSS_TREE_LIVE ? bss_wall_time() : fs->mount_time;
+			st->st_mtime =
+			    n.row->kind == BSS_TREE_LIVE ? bss_wall_time() : fs->mount_time;
 		} else {
 			struct bss_cache_req req;
 			struct bss_cache_info info;
@@ -116,7 +121,7 @@ static int do_getattr(const char *path, struct stat *st, struct fuse_file_info *
 			if (fs->opt.lazy_size) {
 				rc = bss_cache_peek(fs->cache, n.path, &info);
 				if (rc < 0)
-					info = (struct bss_cache_info){ .mtime = fs->mount_time };
+					info = (struct bss_cache_info){.mtime = fs->mount_time};
 			} else {
 				char parent[BSS_TREE_PATH_MAX];
 				snprintf(parent, sizeof(parent), "%s", n.path);
@@ -156,9 +161,10 @@ static int add_name(void *ctx, const char *name, enum bss_tree_kind kind)
 	if (c->prefetch && kind == BSS_TREE_FILE) {
 		char path[BSS_TREE_PATH_MAX * 2];
 		struct bss_tree_node n;
-		snprintf(path, sizeof(path), "%s%s%s", c->dir->path, c->dir->path[0] ? "/" : "", name);
-		if (bss_tree_lookup(&c->fs->tree, bss_wall_ms(), path, &n) == 0 && !is_generated(&n) &&
-		    n.row->kind == BSS_TREE_FILE) {
+		snprintf(path, sizeof(path), "%s%s%s", c->dir->path, c->dir->path[0] ? "/" : "",
+			 name);
+		if (bss_tree_lookup(&c->fs->tree, bss_wall_ms(), path, &n) == 0 &&
+		    !is_generated(&n) && n.row->kind == BSS_TREE_FILE) {
 			struct bss_cache_req req;
 			fs_cache_req(&n, &req);
 			bss_cache_prefetch(c->fs->cache, &req);
@@ -174,7 +180,7 @@ static void prefetch_dir(struct bss_fs *fs, const char *dir)
 	struct bss_tree_node d;
 	if (bss_tree_lookup(&fs->tree, bss_wall_ms(), dir, &d) < 0)
 		return;
-	struct fill_ctx c = { fs, &d, NULL, NULL, true };
+	struct fill_ctx c = {fs, &d, NULL, NULL, true};
 	bss_tree_list_fixed(&fs->tree, bss_wall_ms(), &d, add_name, &c);
 }
 
@@ -194,7 +200,7 @@ static int do_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t
 		return -ENOTDIR;
 	filler(buf, ".", NULL, 0, 0);
 	filler(buf, "..", NULL, 0, 0);
-	struct fill_ctx c = { fs, &n, buf, filler, false };
+	struct fill_ctx c = {fs, &n, buf, filler, false};
 	bss_tree_list_fixed(&fs->tree, bss_wall_ms(), &n, add_name, &c);
 	if (!fs->opt.lazy_size)
 		fs_note_listed(fs, n.path);
@@ -315,7 +321,8 @@ static int apply_refresh(struct bss_fs *fs, struct handle *h, bool all_input)
 			const char *p = line;
 			while (*p == '/')
 				p++;
-			if (strcmp(p, "all") != 0 && bss_tree_lookup(&fs->tree, bss_wall_ms(), p, &n) < 0) {
+			if (strcmp(p, "all") != 0 &&
+			    bss_tree_lookup(&fs->tree, bss_wall_ms(), p, &n) < 0) {
 				bss_warn("refresh: %s is not a path of the tree", line);
 				rc = -ENOENT;
 			} else {
@@ -324,7 +331,8 @@ static int apply_refresh(struct bss_fs *fs, struct handle *h, bool all_input)
 				fs_forget_ids(fs);
 				if (strcmp(prefix, "all") != 0)
 					invalidate_kernel(fs, &n);
-				bss_info("refresh %s: %d cached file(s) dropped", prefix[0] ? prefix : "/", k);
+				bss_info("refresh %s: %d cached file(s) dropped",
+					 prefix[0] ? prefix : "/", k);
 			}
 		}
 		size_t used = nl ? ll + 1 : h->len;
@@ -483,27 +491,30 @@ static void *do_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 }
 
 static const struct fuse_operations ops = {
-	.init = do_init,
-	.getattr = do_getattr,
-	.readdir = do_readdir,
-	.open = do_open,
-	.read = do_read,
-	.write = do_write,
-	.flush = do_flush,
-	.release = do_release,
-	.truncate = do_truncate,
-	.create = do_create,
-	.mknod = do_mknod,
-	.mkdir = do_mkdir,
-	.unlink = do_rofs1,
-	.rmdir = do_rofs1,
-	.symlink = do_rofs2,
-	.link = do_rofs2,
-	.rename = do_rename,
-	.chmod = do_chmod,
-	.chown = do_chown,
-	.utimens = do_utimens,
-	.statfs = do_statfs,
+    .init = do_init,
+    .getattr = do_getattr,
+    .readdir = do_readdir,
+    .open = do_open,
+    .read = do_read,
+    .write = do_write,
+    .flush = do_flush,
+    .release = do_release,
+    .truncate = do_truncate,
+    .create = do_create,
+    .mknod = do_mknod,
+    .mkdir = do_mkdir,
+    .unlink = do_rofs1,
+    .rmdir = do_rofs1,
+    .symlink = do_rofs2,
+    .link = do_rofs2,
+    .rename = do_rename,
+    .chmod = do_chmod,
+    .chown = do_chown,
+    .utimens = do_utimens,
+    .statfs = do_statfs,
 };
 
-const struct fuse_operations *bss_fs_operations(void) { return &ops; }
+const struct fuse_operations *bss_fs_operations(void)
+{
+	return &ops;
+}

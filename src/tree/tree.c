@@ -31,8 +31,8 @@ int64_t bss_fresh_ttl_s(enum bss_fresh f)
 
 const char *bss_fresh_name(enum bss_fresh f)
 {
-	static const char *const names[] = { "static",  "closed", "open", "catalog",
-					     "account", "other",  "live" };
+	static const char *const names[] = {"static",  "closed", "open", "catalog",
+					    "account", "other",	 "live"};
 	if ((int)f >= 0 && f < BSS_FRESH_COUNT)
 		return names[f];
 	return "month";
@@ -71,16 +71,22 @@ int bss_month_current(int64_t now_ms)
 /* Unix time of day `day` 00:00 UTC+8 of month `index`. */
 static int64_t month_day_utc8(int index, int day)
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 	tm.tm_year = index / 12 - 1900;
 	tm.tm_mon = index % 12;
 	tm.tm_mday = day;
 	return (int64_t)timegm(&tm) - UTC8_OFFSET_S;
 }
 
-int64_t bss_month_start(int index) { return month_day_utc8(index, 1); }
+int64_t bss_month_start(int index)
+{
+	return month_day_utc8(index, 1);
+}
 
-int64_t bss_month_close_time(int index) { return month_day_utc8(index + 1, 5); }
+int64_t bss_month_close_time(int index)
+{
+	return month_day_utc8(index + 1, 5);
+}
 
 bool bss_month_is_closed(int index, int64_t now_ms)
 {

@@ -18,10 +18,22 @@
 
 /* ---- fake clock ---- */
 static int64_t fake_now_ms;
-static int64_t fake_wall(void *ctx) { (void)ctx; return fake_now_ms; }
-static int64_t fake_mono(void *ctx) { (void)ctx; return fake_now_ms; }
-static void fake_sleep(void *ctx, int64_t ms) { (void)ctx; (void)ms; }
-static const struct bss_clock_hooks hooks = { fake_wall, fake_mono, fake_sleep, NULL };
+static int64_t fake_wall(void *ctx)
+{
+	(void)ctx;
+	return fake_now_ms;
+}
+static int64_t fake_mono(void *ctx)
+{
+	(void)ctx;
+	return fake_now_ms;
+}
+static void fake_sleep(void *ctx, int64_t ms)
+{
+	(void)ctx;
+	(void)ms;
+}
+static const struct bss_clock_hooks hooks = {fake_wall, fake_mono, fake_sleep, NULL};
 
 /* ---- fake fetch ---- */
 struct fake {
@@ -30,8 +42,9 @@ struct fake {
 	char content[256];
 	int fail_rc; /* returned instead of content when non-zero */
 	int delay_ms;
+	int drip; /* write this many bytes, one per 100 ms, flushing each */
 };
-static struct fake fk = { .lock = PTHREAD_MUTEX_INITIALIZER };
+static struct fake fk = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static int fake_fetch(void *ctx, const char *key, FILE *out, struct bss_error *err)
 {
@@ -48,6 +61,14 @@ static int fake_fetch(void *ctx, const char *key, FILE *out, struct bss_error *e
 		snprintf(err->code, sizeof(err->code), "CURL.7");
 		snprintf(err->request_id, sizeof(err->request_id), "req-1");
 		return rc;
+	}
+	pthread_mutex_lock(&f->lock);
+	int drip = f->drip;
+	pthread_mutex_unlock(&f->lock);
+	for (int i = 0; i < drip; i++) {
+		fputc('.', out);
+		fflush(out);
+		usleep(100000);
 	}
 	fprintf(out, "%s:%s", key, content);
 	return 0;
@@ -67,6 +88,7 @@ static int setup(void **state)
 	fk.calls = 0;
 	fk.fail_rc = 0;
 	fk.delay_ms = 0;
+	fk.drip = 0;
 	snprintf(fk.content, sizeof(fk.content), "v1");
 	pthread_mutex_unlock(&fk.lock);
 	return 0;
@@ -87,9 +109,13 @@ static int teardown(void **state)
 
 static struct bss_cache *new_cache(uint64_t max_bytes, int timeout_ms)
 {
-	struct bss_cache_config cfg = { .dir = dir, .max_bytes = max_bytes, .workers = 4,
-					.timeout_ms = timeout_ms, .variant = "intl/excel",
-					.fetch = fake_fetch, .fetch_ctx = &fk };
+	struct bss_cache_config cfg = {.dir = dir,
+				       .max_bytes = max_bytes,
+				       .workers = 4,
+				       .timeout_ms = timeout_ms,
+				       .variant = "intl/excel",
+				       .fetch = fake_fetch,
+				       .fetch_ctx = &fk};
 	struct bss_cache *c = NULL;
 	char err[256];
 	assert_int_equal(bss_cache_new(&cfg, &c, err, sizeof(err)), 0);
@@ -125,7 +151,7 @@ static void test_dir_mode_and_hit(void **state)
 	struct stat st;
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
-	struct bss_cache_req req = { "account/balance", BSS_FRESH_ACCOUNT, 0 };
+	struct bss_cache_req req = {"account/balance", BSS_FRESH_ACCOUNT, 0};
 	struct bss_cache_info info;
 	struct bss_error err;
 	int fd;
@@ -148,7 +174,7 @@ static void test_atomic_swap_keeps_open_fd(void **state)
 {
 	(void)state;
 	struct bss_cache *c = new_cache(0, 5000);
-	struct bss_cache_req req = { "orders/orders.json", BSS_FRESH_ACCOUNT, 0 };
+	struct bss_cache_req req = {"orders/orders.json", BSS_FRESH_ACCOUNT, 0};
 	struct bss_cache_info info;
 	struct bss_error err;
 	int fd1, fd2;
@@ -185,7 +211,7 @@ struct reader_arg {
 static void *reader(void *p)
 {
 	struct reader_arg *a = p;
-	struct bss_cache_req req = { "bills/2026-10/records.csv", BSS_FRESH_OPEN, 0 };
+	struct bss_cache_req req = {"bills/2026-10/records.csv", BSS_FRESH_OPEN, 0};
 	struct bss_cache_info info;
 	struct bss_error err;
 	int fd = -1;
@@ -222,7 +248,7 @@ static void test_identical_refetch_keeps_mtime(void **state)
 {
 	(void)state;
 	struct bss_cache *c = new_cache(0, 5000);
-	struct bss_cache_req req = { "eps/projects.json", BSS_FRESH_OTHER, 0 };
+	struct bss_cache_req req = {"eps/projects.json", BSS_FRESH_OTHER, 0};
 	struct bss_cache_info i1, i2, i3;
 	struct bss_error err;
 	assert_int_equal(bss_cache_get(c, &req, &i1, NULL, &err), 0);
@@ -246,7 +272,7 @@ static void test_closed_month_persists(void **state)
 	(void)state;
 	struct bss_cache *c = new_cache(0, 5000);
 	int64_t close_time = fake_now_ms / 1000 - 86400;
-	struct bss_cache_req req = { "bills/2026-09/summary.json", BSS_FRESH_CLOSED, close_time };
+	struct bss_cache_req req = {"bills/2026-09/summary.json", BSS_FRESH_CLOSED, close_time};
 	struct bss_cache_info info;
 	struct bss_error err;
 	assert_int_equal(bss_cache_get(c, &req, &info, NULL, &err), 0);
@@ -265,8 +291,8 @@ static void test_closed_month_persists(void **state)
 	assert_string_equal(buf, "bills/2026-09/summary.json:v1");
 	/* a variant (other csv mode) does not see it */
 	bss_cache_free(c);
-	struct bss_cache_config cfg = { .dir = dir, .variant = "intl/unix", .fetch = fake_fetch,
-					.fetch_ctx = &fk };
+	struct bss_cache_config cfg = {
+	    .dir = dir, .variant = "intl/unix", .fetch = fake_fetch, .fetch_ctx = &fk};
 	char e[128];
 	assert_int_equal(bss_cache_new(&cfg, &c, e, sizeof(e)), 0);
 	assert_int_equal(bss_cache_peek(c, req.key, &info), -ENOENT);
@@ -277,13 +303,13 @@ static void test_open_copy_not_final(void **state)
 {
 	(void)state;
 	struct bss_cache *c = new_cache(0, 5000);
-	struct bss_cache_req open = { "bills/2026-10/summary.json", BSS_FRESH_OPEN, 0 };
+	struct bss_cache_req open = {"bills/2026-10/summary.json", BSS_FRESH_OPEN, 0};
 	struct bss_cache_info info;
 	struct bss_error err;
 	assert_int_equal(bss_cache_get(c, &open, &info, NULL, &err), 0);
 	/* ten minutes later the month closed: the copy fetched before is refetched */
 	fake_now_ms += 600000;
-	struct bss_cache_req closed = { open.key, BSS_FRESH_CLOSED, fake_now_ms / 1000 - 60 };
+	struct bss_cache_req closed = {open.key, BSS_FRESH_CLOSED, fake_now_ms / 1000 - 60};
 	assert_int_equal(bss_cache_get(c, &closed, &info, NULL, &err), 0);
 	assert_int_equal(calls(), 2);
 	assert_int_equal(info.mtime, closed.fixed_mtime);
@@ -296,7 +322,7 @@ static void test_stale_when_offline(void **state)
 {
 	(void)state;
 	struct bss_cache *c = new_cache(0, 5000);
-	struct bss_cache_req req = { "coupons/coupons.json", BSS_FRESH_ACCOUNT, 0 };
+	struct bss_cache_req req = {"coupons/coupons.json", BSS_FRESH_ACCOUNT, 0};
 	struct bss_cache_info info;
 	struct bss_error err;
 	assert_int_equal(bss_cache_get(c, &req, &info, NULL, &err), 0);
@@ -307,7 +333,7 @@ static void test_stale_when_offline(void **state)
 	assert_true(info.stale);
 	close(fd);
 	/* never cached: the fetch's error */
-	struct bss_cache_req other = { "coupons/coupons.csv", BSS_FRESH_ACCOUNT, 0 };
+	struct bss_cache_req other = {"coupons/coupons.csv", BSS_FRESH_ACCOUNT, 0};
 	assert_int_equal(bss_cache_get(c, &other, &info, NULL, &err), -EHOSTUNREACH);
 	assert_string_equal(err.code, "CURL.7");
 	assert_string_equal(err.request_id, "req-1");
@@ -324,12 +350,26 @@ static void test_timeout(void **state)
 	(void)state;
 	struct bss_cache *c = new_cache(0, 200);
 	fk.delay_ms = 1000;
-	struct bss_cache_req req = { "invoices/invoices.json", BSS_FRESH_OTHER, 0 };
+	struct bss_cache_req req = {"invoices/invoices.json", BSS_FRESH_OTHER, 0};
 	struct bss_cache_info info;
 	struct bss_error err;
 	assert_int_equal(bss_cache_get(c, &req, &info, NULL, &err), -EIO);
 	assert_string_equal(err.code, "BSSFS.TIMEOUT");
 	bss_cache_free(c); /* waits for the running fetch */
+}
+
+/* A fetch that keeps writing outlives the timeout: slow is not stuck. */
+static void test_slow_but_progressing(void **state)
+{
+	(void)state;
+	struct bss_cache *c = new_cache(0, 300);
+	fk.drip = 10; /* 1 s of progress, timeout 0.3 s */
+	struct bss_cache_req req = {"bills/2026-10/records.json", BSS_FRESH_OPEN, 0};
+	struct bss_cache_info info;
+	struct bss_error err;
+	assert_int_equal(bss_cache_get(c, &req, &info, NULL, &err), 0);
+	assert_int_equal(info.size, 10 + strlen("bills/2026-10/records.json:v1"));
+	bss_cache_free(c);
 }
 
 static void test_trim_oldest_first(void **state)
@@ -339,8 +379,8 @@ static void test_trim_oldest_first(void **state)
 	set_content("0123456789012345678901234567890123456789"); /* 40 + key bytes */
 	struct bss_cache_info info;
 	struct bss_error err;
-	struct bss_cache_req a = { "a", BSS_FRESH_CATALOG, 0 }, b = { "b", BSS_FRESH_CATALOG, 0 },
-			     d = { "d", BSS_FRESH_CATALOG, 0 };
+	struct bss_cache_req a = {"a", BSS_FRESH_CATALOG, 0}, b = {"b", BSS_FRESH_CATALOG, 0},
+			     d = {"d", BSS_FRESH_CATALOG, 0};
 	assert_int_equal(bss_cache_get(c, &a, &info, NULL, &err), 0);
 	fake_now_ms += 1000;
 	assert_int_equal(bss_cache_get(c, &b, &info, NULL, &err), 0);
@@ -364,10 +404,10 @@ static void test_drop_prefix(void **state)
 	struct bss_cache *c = new_cache(0, 5000);
 	struct bss_cache_info info;
 	struct bss_error err;
-	const char *keys[] = { "bills/2026-10/summary.json", "bills/2026-10/records.csv",
-			       "bills/2026-1x", "bills/2026-100/x" };
+	const char *keys[] = {"bills/2026-10/summary.json", "bills/2026-10/records.csv",
+			      "bills/2026-1x", "bills/2026-100/x"};
 	for (int i = 0; i < 4; i++) {
-		struct bss_cache_req r = { keys[i], BSS_FRESH_OPEN, 0 };
+		struct bss_cache_req r = {keys[i], BSS_FRESH_OPEN, 0};
 		assert_int_equal(bss_cache_get(c, &r, &info, NULL, &err), 0);
 	}
 	assert_int_equal(bss_cache_drop(c, "bills/2026-10"), 2);
@@ -381,16 +421,17 @@ static void test_drop_prefix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_dir_mode_and_hit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_atomic_swap_keeps_open_fd, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_single_flight, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_identical_refetch_keeps_mtime, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_closed_month_persists, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_open_copy_not_final, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stale_when_offline, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_trim_oldest_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_drop_prefix, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dir_mode_and_hit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_atomic_swap_keeps_open_fd, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_single_flight, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_identical_refetch_keeps_mtime, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_closed_month_persists, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_open_copy_not_final, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stale_when_offline, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_slow_but_progressing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_trim_oldest_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_drop_prefix, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,15 +64,20 @@ static int start(void **state)
 	if (!port)
 		return -1;
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
-	struct bss_client_config cc = { .ak = AK, .sk = SK, .domain_id = DOMAIN, .site = "intl",
-					.endpoint = url, .eps_endpoint = url, .iam_endpoint = url,
-					.max_rps = 1000 };
+	struct bss_client_config cc = {.ak = AK,
+				       .sk = SK,
+				       .domain_id = DOMAIN,
+				       .site = "intl",
+				       .endpoint = url,
+				       .eps_endpoint = url,
+				       .iam_endpoint = url,
+				       .max_rps = 1000};
 	char err[512], cdir[256];
 	if (bss_client_new(&cc, &client, err, sizeof(err)) < 0)
 		return -1;
 	snprintf(cdir, sizeof(cdir), "%s/cache", tmpdir);
-	struct bss_fs_options fo = { .site = "intl", .cache_dir = cdir, .months = 18,
-				     .timeout_s = 20, .purchases = "off" };
+	struct bss_fs_options fo = {
+	    .site = "intl", .cache_dir = cdir, .months = 18, .timeout_s = 20, .purchases = "off"};
 	if (bss_fs_new(&fo, client, &fs, err, sizeof(err)) < 0 ||
 	    bss_fs_start(fs, err, sizeof(err)) < 0)
 		return -1;
@@ -123,7 +128,7 @@ static void test_balance_lines(void **state)
 	size_t len;
 	char *text = content("account/balance", &len);
 	json_object *ans = NULL;
-	struct bss_request req = { .op = "ShowCustomerAccountBalances" };
+	struct bss_request req = {.op = "ShowCustomerAccountBalances"};
 	struct bss_error err;
 	assert_int_equal(bss_client_call(client, &req, &ans, &err), 0);
 	json_object *arr = json_object_object_get(ans, "account_balances");
@@ -134,8 +139,11 @@ static void test_balance_lines(void **state)
 		json_object *r = json_object_array_get_idx(arr, i);
 		char expect[256];
 		int t = json_object_get_int(json_object_object_get(r, "account_type"));
-		const char *name = t == 1 ? "cash" : t == 2 ? "credit" : t == 5 ? "bonus"
-				 : t == 7 ? "deposit" : "?";
+		const char *name = t == 1   ? "cash"
+				   : t == 2 ? "credit"
+				   : t == 5 ? "bonus"
+				   : t == 7 ? "deposit"
+					    : "?";
 		snprintf(expect, sizeof(expect), "%s %s %s\n", name,
 			 bss_json_number_text(json_object_object_get(r, "amount")),
 			 json_object_get_string(json_object_object_get(r, "currency")));
@@ -228,10 +236,10 @@ static void test_renew_price(void **state)
 	char *json = content(path, &len);
 	json_object *o = NULL;
 	assert_int_equal(bss_json_parse(json, len, &o, NULL, 0), 0);
-	assert_non_null(json_object_object_get(json_object_object_get(o, "month"),
-					       "renew_inquiry_results"));
-	assert_non_null(json_object_object_get(json_object_object_get(o, "year"),
-					       "renew_inquiry_results"));
+	assert_non_null(
+	    json_object_object_get(json_object_object_get(o, "month"), "renew_inquiry_results"));
+	assert_non_null(
+	    json_object_object_get(json_object_object_get(o, "year"), "renew_inquiry_results"));
 	json_object_put(o);
 	free(json);
 	snprintf(path, sizeof(path), "subscriptions/%s/resource.json", id);
@@ -268,11 +276,9 @@ static void test_config_has_no_secret(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_balance_lines),
-		cmocka_unit_test(test_months_csv),
-		cmocka_unit_test(test_ids_and_order_files),
-		cmocka_unit_test(test_renew_price),
-		cmocka_unit_test(test_config_has_no_secret),
+	    cmocka_unit_test(test_balance_lines),	 cmocka_unit_test(test_months_csv),
+	    cmocka_unit_test(test_ids_and_order_files),	 cmocka_unit_test(test_renew_price),
+	    cmocka_unit_test(test_config_has_no_secret),
 	};
 	return cmocka_run_group_tests(tests, start, stop);
 }

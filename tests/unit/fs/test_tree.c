@@ -16,7 +16,7 @@
 /* 2026-11-26T04:00:00Z */
 static int64_t ts_ms(int y, int mo, int d, int h, int mi)
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
 	tm.tm_mday = d;
@@ -25,8 +25,8 @@ static int64_t ts_ms(int y, int mo, int d, int h, int mi)
 	return (int64_t)timegm(&tm) * 1000;
 }
 
-static const struct bss_tree_cfg intl = { BSS_SITE_INTL, 18 };
-static const struct bss_tree_cfg cn = { BSS_SITE_CN, 18 };
+static const struct bss_tree_cfg intl = {BSS_SITE_INTL, 18};
+static const struct bss_tree_cfg cn = {BSS_SITE_CN, 18};
 
 static const char *param(const struct bss_tree_node *n, const char *name)
 {
@@ -82,8 +82,7 @@ static void test_paths_to_ops(void **state)
 		  BSS_TR_JSON);
 	expect_op(&intl, "/bills/2026-10/records.csv", "ListCustomerselfResourceRecords",
 		  BSS_TR_CSV);
-	expect_op(&cn, "/bills/2026-10/fee-records.csv", "ListCustomerBillsFeeRecords",
-		  BSS_TR_CSV);
+	expect_op(&cn, "/bills/2026-10/fee-records.csv", "ListCustomerBillsFeeRecords", BSS_TR_CSV);
 	expect_op(&intl, "/orders/orders.json", "ListCustomerOrders", BSS_TR_JSON);
 	expect_op(&intl, "/orders/CS2611/order.json", "ShowCustomerOrderDetails", BSS_TR_JSON);
 	expect_op(&intl, "/orders/CS2611/items.csv", "ShowCustomerOrderDetails", BSS_TR_CSV);
@@ -146,11 +145,21 @@ static void test_enoent(void **state)
 	(void)state;
 	struct bss_tree_node n;
 	int64_t now = ts_ms(2026, 11, 26, 4, 0);
-	const char *bad[] = { "bills/2026-13", "bills/latest", "bills/2026-12", "bills/2027-01",
-			      "bills/2026-1", "bills/2023-11", "bills/2026-00/summary.json",
-			      "bills/2026-10/nope.json", "nope", "account/balance.txt",
-			      "orders/../x", "orders/.hidden/order.json", "orders/x/y/z",
-			      "bills/2026-10/summary.json/x", "prices" };
+	const char *bad[] = {"bills/2026-13",
+			     "bills/latest",
+			     "bills/2026-12",
+			     "bills/2027-01",
+			     "bills/2026-1",
+			     "bills/2023-11",
+			     "bills/2026-00/summary.json",
+			     "bills/2026-10/nope.json",
+			     "nope",
+			     "account/balance.txt",
+			     "orders/../x",
+			     "orders/.hidden/order.json",
+			     "orders/x/y/z",
+			     "bills/2026-10/summary.json/x",
+			     "prices"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (bss_tree_lookup(&intl, now, bad[i], &n) != -ENOENT)
 			fail_msg("%s should be ENOENT", bad[i]);
@@ -199,7 +208,7 @@ static void test_listing(void **state)
 {
 	(void)state;
 	struct bss_tree_node n;
-	struct names ns = { 0 };
+	struct names ns = {0};
 	int64_t now = ts_ms(2026, 11, 26, 4, 0);
 	assert_int_equal(bss_tree_lookup(&intl, now, "/", &n), 0);
 	assert_int_equal(bss_tree_list_fixed(&intl, now, &n, collect, &ns), 0);
@@ -218,7 +227,7 @@ static void test_listing(void **state)
 	assert_string_equal(ns.v[1], "2025-06");
 	assert_string_equal(ns.v[18], "2026-11");
 
-	struct bss_tree_cfg c36 = { BSS_SITE_INTL, 36 };
+	struct bss_tree_cfg c36 = {BSS_SITE_INTL, 36};
 	memset(&ns, 0, sizeof(ns));
 	assert_int_equal(bss_tree_list_fixed(&c36, now, &n, collect, &ns), 0);
 	assert_int_equal(ns.n, 37);
@@ -277,12 +286,13 @@ static void test_months(void **state)
 
 	/* the lookup resolves the class and the close time */
 	struct bss_tree_node n;
-	assert_int_equal(bss_tree_lookup(&intl, ts_ms(2026, 11, 4, 15, 59),
-					 "bills/2026-10/summary.json", &n), 0);
+	assert_int_equal(
+	    bss_tree_lookup(&intl, ts_ms(2026, 11, 4, 15, 59), "bills/2026-10/summary.json", &n),
+	    0);
 	assert_int_equal(n.fresh, BSS_FRESH_OPEN);
 	assert_int_equal(n.close_time, 0);
-	assert_int_equal(bss_tree_lookup(&intl, ts_ms(2026, 11, 4, 16, 0),
-					 "bills/2026-10/summary.json", &n), 0);
+	assert_int_equal(
+	    bss_tree_lookup(&intl, ts_ms(2026, 11, 4, 16, 0), "bills/2026-10/summary.json", &n), 0);
 	assert_int_equal(n.fresh, BSS_FRESH_CLOSED);
 	assert_int_equal(n.close_time * 1000, ts_ms(2026, 11, 4, 16, 0));
 	assert_int_equal(n.month, oct);
@@ -329,7 +339,7 @@ static void test_rows_match_api(void **state)
 		}
 		if (r->records_key) {
 			const struct bss_field *f =
-				bss_field_find(op->response, op->n_response, r->records_key);
+			    bss_field_find(op->response, op->n_response, r->records_key);
 			assert_non_null(f);
 			assert_int_equal(f->type, BSS_T_ARRAY);
 		}
@@ -339,10 +349,10 @@ static void test_rows_match_api(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_paths_to_ops), cmocka_unit_test(test_params),
-		cmocka_unit_test(test_enoent),       cmocka_unit_test(test_site_split),
-		cmocka_unit_test(test_listing),      cmocka_unit_test(test_months),
-		cmocka_unit_test(test_ino),          cmocka_unit_test(test_rows_match_api),
+	    cmocka_unit_test(test_paths_to_ops), cmocka_unit_test(test_params),
+	    cmocka_unit_test(test_enoent),	 cmocka_unit_test(test_site_split),
+	    cmocka_unit_test(test_listing),	 cmocka_unit_test(test_months),
+	    cmocka_unit_test(test_ino),		 cmocka_unit_test(test_rows_match_api),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

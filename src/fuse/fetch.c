@@ -2,6 +2,7 @@
  * and the renderers.  Installed as the cache's fetch function, so every
  * producer writes the complete content to the FILE* it gets or fails. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -106,11 +107,19 @@ static int build(const struct bss_tree_node *node, const struct bss_op *op, stru
 	return 0;
 }
 
+struct page_ctx {
+	struct bss_fs *fs;
+	struct bss_renderer *r;
+};
+
 static int page_to_renderer(void *ctx, json_object *page, size_t idx, size_t first)
 {
 	(void)idx;
 	(void)first;
-	return bss_render_page(ctx, page);
+	struct page_ctx *pc = ctx;
+	if (atomic_load(&pc->fs->stopping))
+		return -ECANCELED; /* unmounting: do not hold the exit up */
+	return bss_render_page(pc->r, page);
 }
 
 static struct bss_renderer *new_renderer(struct bss_fs *fs, const struct bss_tree_node *node,
@@ -145,7 +154,8 @@ static int produce_op(struct bss_fs *fs, const struct bss_tree_node *node, const
 		seterr(err, op->name, "BSSFS.RENDER", "no renderer for this answer");
 		return -ENOMEM;
 	}
-	rc = bss_client_fetch_all(fs->client, &b.req, page_to_renderer, r, err);
+	struct page_ctx pc = { fs, r };
+	rc = bss_client_fetch_all(fs->client, &b.req, page_to_renderer, &pc, err);
 	json_object_put(b.body);
 	return finish(r, rc, op->name, err);
 }

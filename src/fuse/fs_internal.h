@@ -4,6 +4,7 @@
 #define BSSFS_FS_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "bssfs/fs.h"
 
@@ -25,6 +26,7 @@ struct bss_fs {
 	struct bss_cache *cache;   /* set by bss_fs_start, then immutable */
 	struct bss_tree_cfg tree;  /* immutable */
 	int64_t mount_time;	   /* Unix s; immutable */
+	atomic_bool stopping;       /* set at unmount: running fetches give up */
 	uid_t uid;
 	gid_t gid;
 	pthread_mutex_t memo_lock;

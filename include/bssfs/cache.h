@@ -88,9 +88,9 @@ void bss_cache_prefetch(struct bss_cache *c, const struct bss_cache_req *req);
  * Open descriptors keep their bytes. */
 int bss_cache_drop(struct bss_cache *c, const char *prefix);
 
-/* {"classes": {"<class>": {"hits", "misses", "stale_served", "fetches",
- * "errors"}}, "bytes", "max_bytes", "entries", "trimmed", "dir"}. Caller
- * owns the result. */
+/* {"hits", "misses", "stale_served", "fetches", "errors" (totals),
+ * "classes": {"<class>": {the same per freshness class}}, "bytes",
+ * "max_bytes", "entries", "trimmed", "dir"}. Caller owns the result. */
 json_object *bss_cache_stats(struct bss_cache *c);
 
 /* The cache directory in use. */

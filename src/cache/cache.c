@@ -453,6 +453,19 @@ json_object *bss_cache_stats(struct bss_cache *c)
 		json_object_object_add(x, "errors", json_object_new_int64((int64_t)cc->errors));
 		json_object_object_add(cls, bss_fresh_name((enum bss_fresh)f), x);
 	}
+	struct class_counters tot = { 0 };
+	for (int f = 0; f < BSS_FRESH_COUNT; f++) {
+		tot.hits += c->counters[f].hits;
+		tot.misses += c->counters[f].misses;
+		tot.stale_served += c->counters[f].stale_served;
+		tot.fetches += c->counters[f].fetches;
+		tot.errors += c->counters[f].errors;
+	}
+	json_object_object_add(o, "hits", json_object_new_int64((int64_t)tot.hits));
+	json_object_object_add(o, "misses", json_object_new_int64((int64_t)tot.misses));
+	json_object_object_add(o, "stale_served", json_object_new_int64((int64_t)tot.stale_served));
+	json_object_object_add(o, "fetches", json_object_new_int64((int64_t)tot.fetches));
+	json_object_object_add(o, "errors", json_object_new_int64((int64_t)tot.errors));
 	size_t present = 0;
 	for (size_t b = 0; b < c->nbuckets; b++)
 		for (struct entry *e = c->table[b]; e; e = e->next)

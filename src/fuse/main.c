@@ -8,6 +8,7 @@
  * non-zero exit.  Everything else is in libbssfs (bssfs/fs.h). */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,7 +322,8 @@ int main(int argc, char *argv[])
 		ret = fuse_loop_mt(fuse, lc);
 		fuse_loop_cfg_destroy(lc);
 	}
-	ret = ret != 0;
+	/* a loop ended by SIGTERM, SIGINT or SIGHUP is a clean stop */
+	ret = !(ret == 0 || ret == SIGTERM || ret == SIGINT || ret == SIGHUP);
 out_signals:
 	fuse_remove_signal_handlers(fuse_get_session(fuse));
 out_unmount:

@@ -340,6 +340,7 @@ static void test_stale_when_offline(void **state)
 	json_object *st = bss_cache_stats(c);
 	json_object *acc = json_object_object_get(json_object_object_get(st, "classes"), "account");
 	assert_int_equal(json_object_get_int(json_object_object_get(acc, "stale_served")), 1);
+	assert_int_equal(json_object_get_int(json_object_object_get(st, "stale_served")), 1);
 	assert_int_equal(json_object_get_int(json_object_object_get(acc, "errors")), 2);
 	json_object_put(st);
 	bss_cache_free(c);

@@ -363,13 +363,13 @@ static void test_timeout(void **state)
 static void test_slow_but_progressing(void **state)
 {
 	(void)state;
-	struct bss_cache *c = new_cache(0, 300);
-	fk.drip = 10; /* 1 s of progress, timeout 0.3 s */
+	struct bss_cache *c = new_cache(0, 600);
+	fk.drip = 20; /* 2 s of progress, timeout 0.6 s */
 	struct bss_cache_req req = {"bills/2026-10/records.json", BSS_FRESH_OPEN, 0};
 	struct bss_cache_info info;
 	struct bss_error err;
 	assert_int_equal(bss_cache_get(c, &req, &info, NULL, &err), 0);
-	assert_int_equal(info.size, 10 + strlen("bills/2026-10/records.json:v1"));
+	assert_int_equal(info.size, 20 + strlen("bills/2026-10/records.json:v1"));
 	bss_cache_free(c);
 }
 

@@ -51,7 +51,7 @@ static int start(void **state)
 		_exit(127);
 	}
 	int port = 0;
-	for (int i = 0; i < 100 && !port; i++) {
+	for (int i = 0; i < 400 && !port; i++) {
 		FILE *f = fopen(portfile, "r");
 		if (f) {
 			if (fscanf(f, "%d", &port) != 1)

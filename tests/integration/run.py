@@ -26,6 +26,8 @@ class Result(unittest.TestResult):
         super().__init__(*a, **kw)
         self.passed = 0
         self._t0 = 0.0
+        self._sub_failed = set()
+        self._reported = set()
 
     def startTest(self, test):
         super().startTest(test)
@@ -36,8 +38,25 @@ class Result(unittest.TestResult):
         if detail:
             print("       " + detail.rstrip().replace("\n", "\n       "), flush=True)
 
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            self._sub_failed.add(test.id())
+            kind = "FAIL" if issubclass(err[0], test.failureException) else "ERROR"
+            print("  %-5s %s" % (kind, subtest.id()), flush=True)
+            print("         " + self._exc_info_to_string(err, test).rstrip().splitlines()[-1][:2000],
+                  flush=True)
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        if test.id() in self._sub_failed and test.id() not in self._reported:
+            self._reported.add(test.id())
+            self._say(test, "FAIL", "(subtests failed, above)")
+
     def addSuccess(self, test):
         super().addSuccess(test)
+        if test.id() in self._sub_failed:
+            return
         self.passed += 1
         self._say(test, "PASS")
 
@@ -87,7 +106,9 @@ def run_once(names, pattern, label):
     suite.run(result)
     import harness  # clean anything left between passes
     harness._cleanup_all()
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    failed = len(set(t.id() for t, _ in result.failures + result.errors
+                     if t.id() not in result._sub_failed) | result._sub_failed)
+    failed += len(result.unexpectedSuccesses)
     print("-- %s: %d passed, %d failed, %d skipped in %.0fs" % (
         label, result.passed, failed, len(result.skipped), time.monotonic() - t0), flush=True)
     return result.passed, failed, len(result.skipped)

@@ -176,10 +176,16 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
 		const char *v = line + 12;
 		while (*v == ' ' || *v == '\t')
 			v++;
+		long secs = -1;
 		if (isdigit((unsigned char)*v)) {
-			long secs = strtol(v, NULL, 10);
-			s->res->retry_after_s = secs > 3600 ? 3600 : (int)secs;
+			secs = strtol(v, NULL, 10);
+		} else if (*v) { /* HTTP-date form */
+			time_t when = curl_getdate(v, NULL);
+			if (when > 0)
+				secs = when > bss_wall_time() ? (long)(when - bss_wall_time()) : 0;
 		}
+		if (secs >= 0)
+			s->res->retry_after_s = secs > 3600 ? 3600 : (int)secs;
 	}
 	return n;
 }

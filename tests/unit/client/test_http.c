@@ -361,6 +361,32 @@ static void test_retry_after_honoured(void **state)
 	bss_client_free(c);
 	fake_clock_remove(&fc);
 
+	/* the HTTP-date form */
+	char date_hdr[128];
+	time_t when = time(NULL) + 5;
+	struct tm tm;
+	gmtime_r(&when, &tm);
+	strftime(date_hdr, sizeof(date_hdr), "Retry-After: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+	struct step dsteps[] = {
+	    {503, "", date_hdr, TS_RESPOND, 0},
+	};
+	pthread_mutex_lock(&sc->lock);
+	sc->steps = dsteps;
+	sc->n_steps = 1;
+	sc->next = 0;
+	pthread_mutex_unlock(&sc->lock);
+	fake_clock_install(&fc);
+	c = test_client(s, &cfg);
+	assert_int_equal(call_op(c, "ShowCustomerAccountBalances", &out, &err), 0);
+	json_object_put(out);
+	int64_t longest = 0;
+	for (int i = 0; i < fc.n_sleeps; i++)
+		if (fc.sleeps[i] > longest)
+			longest = fc.sleeps[i];
+	assert_true(longest >= 3000 && longest <= 5000);
+	bss_client_free(c);
+	fake_clock_remove(&fc);
+
 	/* a Retry-After beyond the deadline: give up at once, EAGAIN */
 	sc->steps = NULL;
 	sc->n_steps = 0;
@@ -371,7 +397,7 @@ static void test_retry_after_honoured(void **state)
 	c = test_client(s, &cfg);
 	assert_int_equal(call_op(c, "ShowCustomerAccountBalances", &out, &err), -EAGAIN);
 	assert_int_equal(err.attempts, 1);
-	assert_int_equal(ts_count(s), 5);
+	assert_int_equal(ts_count(s), 7);
 	bss_client_free(c);
 	fake_clock_remove(&fc);
 	ts_stop(s);

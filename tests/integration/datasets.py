@@ -155,6 +155,9 @@ def parse_csv(tc, rel, data, bom=True):
     return header, [dict(zip(header, r)) for r in rows[1:]]
 
 
+EMPTY_ARRAY = object()
+
+
 class JsonText:
     def __init__(self, v):
         self.v = v
@@ -167,7 +170,9 @@ def flatten(rec, prefix=""):
         if isinstance(v, dict):
             out.update(flatten(v, name + "."))
         elif isinstance(v, list):
-            if all(not isinstance(x, (dict, list)) for x in v):
+            if not v:
+                out[name] = EMPTY_ARRAY  # '' (scalars) or '[]' (objects)
+            elif all(not isinstance(x, (dict, list)) for x in v):
                 out[name] = ";".join("" if x is None else str(x) for x in v)
             else:
                 out[name] = JsonText(v)  # arrays of objects: JSON text
@@ -207,7 +212,9 @@ def compare_csv_records(tc, rel, header, rows, records):
                 continue
             v = flat[col]
             cell = row[col]
-            if isinstance(v, JsonText):
+            if v is EMPTY_ARRAY:
+                tc.assertIn(cell, ("", "[]"), "%s row %d %s: empty array" % (rel, i, col))
+            elif isinstance(v, JsonText):
                 try:
                     parsed = load_json_bytes(cell)
                 except ValueError:

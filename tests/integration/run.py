@@ -107,7 +107,7 @@ def run_once(names, pattern, label):
     import harness  # clean anything left between passes
     harness._cleanup_all()
     failed = len(set(t.id() for t, _ in result.failures + result.errors
-                     if t.id() not in result._sub_failed) | result._sub_failed)
+                     if not isinstance(t, unittest.case._SubTest)) | result._sub_failed)
     failed += len(result.unexpectedSuccesses)
     print("-- %s: %d passed, %d failed, %d skipped in %.0fs" % (
         label, result.passed, failed, len(result.skipped), time.monotonic() - t0), flush=True)

@@ -77,6 +77,20 @@ class EmulatorContract(unittest.TestCase):
         finally:
             e.stop()
 
+    def test_data_stable_over_time(self):
+        """DESIGN §7: the account is deterministic; an order's create_time must
+        not move with the clock (bssfs's JSON would differ from a later API
+        read, and backups would see changes)."""
+        for op, body in (("ListCustomerOrders", None), ("ListPayPerUseCustomerResources", {}),
+                         ("ListSubCustomerCoupons", None)):
+            with self.subTest(op):
+                a, _ = self.api.fetch_all(op, body=body)
+                time.sleep(2.1)
+                b, _ = self.api.fetch_all(op, body=body)
+                import datasets
+                diff = datasets.first_difference(datasets.exact(a), datasets.exact(b))
+                self.assertIsNone(diff, "%s answer changed in 2 s: %s" % (op, diff))
+
     def test_reset(self):
         self.api.op("ListMeasureUnits")
         self.emu.reset()

@@ -403,10 +403,10 @@ class Mount:
             parts.append(k if v is True else "%s=%s" % (k, v))
         return [BSSFS_BIN, "-f", "-o", ",".join(parts)] + self.extra_args + [self.mountpoint]
 
-    def start(self, timeout=60):
+    def start(self, timeout=60, env=None):
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(self.command(), stdout=self._log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
+                                     stdin=subprocess.DEVNULL, env=env)
         _live.append(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -102,6 +102,17 @@ class Cache(MountedCase):
                          "8 concurrent readers: %d requests, one fetch is %d pages"
                          % (self.emu.op_count(op) - c1, pages))
 
+    def test_open_handle_keeps_its_version(self):
+        m = self.closed_months()[0]
+        rel = "bills/%s/daily.csv" % m
+        want = self.mnt.read(rel)
+        with open(self.mnt.path(rel), "rb") as f:
+            head = f.read(100)
+            self.mnt.refresh(rel)
+            self.assertEqual(self.mnt.read(rel), want)
+            rest = f.read()
+        self.assertTrue(head + rest == want, "open handle changed under a refresh")
+
     def test_stats_and_config(self):
         stats = json.loads(self.mnt.read(".bssfs/stats.json"))
         self.assertIsInstance(stats, dict)

@@ -54,6 +54,30 @@ class Startup(unittest.TestCase):
             rc = m.stop()
         self.assertEqual(rc, 0, "bssfs did not exit cleanly at unmount:\n" + m.log()[-2000:])
 
+    def good_mount(self, m, env=None):
+        m.start(env=env)
+        try:
+            self.assertTrue(os.path.isfile(m.path("README.txt")))
+            self.assertGreater(len(m.read("account/balances.json")), 0)
+        finally:
+            rc = m.stop()
+        self.assertEqual(rc, 0, m.log()[-2000:])
+
+    def test_fstab_options_ignored(self):
+        self.good_mount(Mount(self.emu, {"_netdev": True, "nofail": True, "noauto": True,
+                                         "x-systemd.automount": True, "user": True}))
+
+    def test_domain_id_discovered_through_iam(self):
+        m = Mount(self.emu)
+        write_credentials(m.creds, domain_id=None)
+        self.good_mount(m)
+
+    def test_environment_credentials(self):
+        m = Mount(self.emu, {"credentials": None})
+        env = dict(os.environ, HUAWEICLOUD_SDK_AK=harness.AK, HUAWEICLOUD_SDK_SK=harness.SK,
+                   HUAWEICLOUD_SDK_DOMAIN_ID=harness.DOMAIN_ID, HOME=m.dir)
+        self.good_mount(m, env=env)
+
     def test_bad_option_values(self):
         for opt in [{"months": "abc"}, {"months": "0"}, {"months": "37"}, {"csv": "bogus"},
                     {"timeout": "-1"}, {"site": "mars"}, {"purchases": "maybe"}]:

@@ -191,5 +191,26 @@ class TreeMonthsOption(MountedCase):
         self.assertEqual(months[-1], harness.current_month())
 
 
+@harness.require_binaries
+class TreeLazySize(MountedCase):
+    MOUNT_OPTS = {"lazy_size": True}
+
+    def test_lazy_size(self):
+        m = [x for x in self.mnt.months() if harness.month_is_closed(x)][0]
+        rel = "bills/%s/records.csv" % m
+        c0 = self.emu.op_count("ListCustomerselfResourceRecords")
+        t0 = time.monotonic()
+        names = os.listdir(self.mnt.path("bills/" + m))
+        sizes = {n: os.stat(self.mnt.path("bills/%s/%s" % (m, n))).st_size for n in names}
+        self.assertLess(time.monotonic() - t0, 5)
+        self.assertEqual(sizes["records.csv"], 0, "lazy_size: unread file should report 0")
+        self.assertEqual(self.emu.op_count("ListCustomerselfResourceRecords"), c0,
+                         "lazy_size: stat fetched")
+        data = self.mnt.read(rel)
+        self.assertGreater(len(data), 0, "lazy_size: cat of an unread file got nothing")
+        self.assertEqual(os.stat(self.mnt.path(rel)).st_size, len(data),
+                         "lazy_size: size after the read")
+
+
 if __name__ == "__main__":
     unittest.main()

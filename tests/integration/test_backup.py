@@ -88,6 +88,17 @@ class Backup(MountedCase):
         self.assertEqual(st1.st_mtime, st2.st_mtime, "refetching identical content changed mtime")
         self.assertEqual(st1.st_size, st2.st_size)
 
+    def test_closed_month_mtime_is_close_time(self):
+        import calendar
+        for m in self.closed_months()[-2:]:
+            y, mo = int(m[:4]), int(m[5:7])
+            ny, nm = (y + 1, 1) if mo == 12 else (y, mo + 1)
+            close = calendar.timegm((ny, nm, 5, 0, 0, 0)) - 8 * 3600
+            for n in ("summary.json", "records.csv"):
+                rel = "bills/%s/%s" % (m, n)
+                with self.subTest(rel):
+                    self.assertEqual(int(os.stat(self.mnt.path(rel)).st_mtime), close)
+
     def test_tools_agree(self):
         m = self.closed_months()[-1]
         work = harness.mkdtemp("tools")

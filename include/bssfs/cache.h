@@ -74,6 +74,16 @@ void bss_cache_free(struct bss_cache *c);
 int bss_cache_get(struct bss_cache *c, const struct bss_cache_req *req, struct bss_cache_info *info,
 		  int *fd, struct bss_error *err);
 
+/* Called by a fetch function while it runs: opens the output of another
+ * key that the same answers produce (NAME.csv while fetching NAME.json),
+ * so one fetch fills both. The sibling is installed when the fetch
+ * succeeds and discarded when it fails. NULL when the sibling is being
+ * fetched already (or outside a fetch): then write nothing for it. */
+FILE *bss_cache_sibling(const struct bss_cache_req *req);
+/* The producer could not complete a sibling: it is discarded (with an
+ * error for whoever waits for it) even if the fetch succeeds. */
+void bss_cache_sibling_abandon(FILE *sibling);
+
 /* Info of whatever content is cached for key, fresh or not, without any
  * fetch. 0 or -ENOENT. */
 int bss_cache_peek(struct bss_cache *c, const char *key, struct bss_cache_info *info);

@@ -21,6 +21,7 @@ struct entry {
 	char name[CACHE_NAME_LEN + 1];
 	bool present;		   /* a complete data file exists; lock */
 	bool fetching;		   /* a fetch runs or is queued; lock */
+	bool queued;		   /* its fetch is queued, not started (a sibling may claim it); lock */
 	bool dropped;		   /* dropped while fetching: install as stale; lock */
 	int last_rc;		   /* result of the last fetch; lock */
 	struct bss_error last_err; /* lock */
@@ -146,60 +147,95 @@ static void set_error(struct bss_error *err, const char *code, const char *msg)
 	snprintf(err->message, sizeof(err->message), "%s", msg);
 }
 
-/* Runs one fetch for e (e->fetching already set by the caller) and
- * installs the result.  LOCKS_EXCLUDED(c->lock) */
-static void run_fetch(struct bss_cache *c, struct entry *e, const struct bss_cache_req *req)
-{
-	struct bss_error err;
-	memset(&err, 0, sizeof(err));
-	char tmp[4096], data[4096];
-	int rc = cache_path(c->dir, "tmp.XXXXXX", "", tmp, sizeof(tmp));
-	int fd = rc < 0 ? -1 : mkostemp(tmp, O_CLOEXEC);
-	FILE *f = NULL;
-	pthread_mutex_lock(&c->lock);
-	e->tmp_fd = fd;
-	pthread_mutex_unlock(&c->lock);
-	if (fd < 0) {
-		rc = rc < 0 ? rc : -errno;
-		set_error(&err, "BSSFS.CACHE", "cannot create a file in the cache directory");
-	} else if (!(f = fdopen(fd, "w"))) {
-		rc = -errno;
-		close(fd);
-		unlink(tmp);
-	} else {
-		rc = c->cfg.fetch(c->cfg.fetch_ctx, req->key, f, &err);
-		if (fflush(f) != 0 || ferror(f)) {
-			if (rc == 0) {
-				rc = -EIO;
-				set_error(&err, "BSSFS.CACHE", "cannot write the cache file");
-			}
-		}
-		if (rc == 0 && fsync(fileno(f)) < 0)
-			rc = -EIO;
-	}
-	uint64_t size = 0;
-	unsigned char sha[32];
-	if (rc == 0)
-		rc = cache_hash_fd(fileno(f), &size, sha);
-	pthread_mutex_lock(&c->lock);
-	e->tmp_fd = -1; /* before the descriptor is closed and its number reused */
-	pthread_mutex_unlock(&c->lock);
-	if (f)
-		fclose(f);
-	int64_t now = bss_wall_ms();
+/* One output of a fetch being written: the main key or a sibling. */
+struct output {
+	struct entry *e;
+	struct bss_cache_req req; /* req.key points into e */
+	char tmp[4096];
+	int fd;
+	FILE *f;
+	bool abandoned; /* the producer gave it up: discard it */
+};
 
+#define MAX_SIBLINGS 2
+
+/* The fetch running on this thread (a fetch may run another inline). */
+struct running {
+	struct bss_cache *c;
+	struct output sib[MAX_SIBLINGS];
+	int n_sib;
+	struct running *outer;
+};
+static __thread struct running *current;
+
+/* Creates the temp file of an output. LOCKS_EXCLUDED(c->lock) */
+static int output_open(struct bss_cache *c, struct output *o, struct bss_error *err)
+{
+	o->f = NULL;
+	int rc = cache_path(c->dir, "tmp.XXXXXX", "", o->tmp, sizeof(o->tmp));
+	o->fd = rc < 0 ? -1 : mkostemp(o->tmp, O_CLOEXEC);
+	if (o->fd < 0) {
+		o->tmp[0] = 0;
+		set_error(err, "BSSFS.CACHE", "cannot create a file in the cache directory");
+		return rc < 0 ? rc : -errno;
+	}
+	if (!(o->f = fdopen(o->fd, "w"))) {
+		rc = -errno;
+		close(o->fd);
+		o->fd = -1;
+		unlink(o->tmp);
+		o->tmp[0] = 0;
+		return rc;
+	}
+	return 0;
+}
+
+/* Flushes and hashes an output (rc is the producer's result), then closes
+ * it. Returns the final result. LOCKS_EXCLUDED(c->lock) */
+static int output_close(struct bss_cache *c, struct output *o, int rc, uint64_t *size,
+			unsigned char sha[32], struct bss_error *err)
+{
+	if (!o->f)
+		return rc < 0 ? rc : -EIO;
+	if ((fflush(o->f) != 0 || ferror(o->f)) && rc == 0) {
+		rc = -EIO;
+		set_error(err, "BSSFS.CACHE", "cannot write the cache file");
+	}
+	if (rc == 0 && fsync(fileno(o->f)) < 0)
+		rc = -EIO;
+	if (rc == 0)
+		rc = cache_hash_fd(fileno(o->f), size, sha);
 	pthread_mutex_lock(&c->lock);
+	o->e->tmp_fd = -1; /* before the descriptor is closed and its number reused */
+	pthread_mutex_unlock(&c->lock);
+	fclose(o->f);
+	o->f = NULL;
+	if (rc < 0 && o->tmp[0])
+		unlink(o->tmp);
+	return rc;
+}
+
+/* Installs a finished output (or records its failure) and wakes waiters.
+ * LOCKS_REQUIRED(c->lock) */
+static void output_install(struct bss_cache *c, struct output *o, int rc, uint64_t size,
+			   const unsigned char sha[32], const struct bss_error *err, bool count)
+{
+	struct entry *e = o->e;
+	const struct bss_cache_req *req = &o->req;
+	char data[4096];
+	int64_t now = bss_wall_ms();
 	struct class_counters *cc = &c->counters[req->fresh < BSS_FRESH_COUNT ? req->fresh : 0];
-	cc->fetches++;
+	if (count)
+		cc->fetches++;
 	e->last_rc = rc;
-	e->last_err = err;
+	e->last_err = *err;
 	if (rc == 0) {
 		bool same = e->present && e->m.size == size && !memcmp(e->m.sha, sha, 32);
 		if (same) {
-			unlink(tmp);
+			unlink(o->tmp);
 		} else if (cache_path(c->dir, e->name, ".data", data, sizeof(data)) < 0 ||
-			   rename(tmp, data) < 0) {
-			unlink(tmp);
+			   rename(o->tmp, data) < 0) {
+			unlink(o->tmp);
 			e->last_rc = rc = -EIO;
 			set_error(&e->last_err, "BSSFS.CACHE", "cannot rename into the cache");
 		} else {
@@ -220,16 +256,106 @@ static void run_fetch(struct bss_cache *c, struct entry *e, const struct bss_cac
 			if (cache_meta_write(c->dir, e->name, &e->m) < 0)
 				bss_warn("cache: cannot write the metadata of %s", e->m.key);
 		}
-	} else {
-		if (tmp[0] && fd >= 0)
-			unlink(tmp);
+	} else if (count) {
 		cc->errors++;
 	}
 	e->dropped = false;
 	e->fetching = false;
 	e->tmp_fd = -1;
-	trim(c);
 	pthread_cond_broadcast(&c->done);
+}
+
+FILE *bss_cache_sibling(const struct bss_cache_req *req)
+{
+	struct running *r = current;
+	if (!r || r->n_sib >= MAX_SIBLINGS)
+		return NULL;
+	struct bss_cache *c = r->c;
+	pthread_mutex_lock(&c->lock);
+	struct entry *e = find_or_add(c, req->key);
+	if (!e || (e->fetching && !e->queued)) { /* someone else fetches it */
+		pthread_mutex_unlock(&c->lock);
+		return NULL;
+	}
+	e->queued = false; /* a queued job of it is claimed: the worker skips it */
+	e->fetching = true;
+	pthread_mutex_unlock(&c->lock);
+	struct output *o = &r->sib[r->n_sib];
+	memset(o, 0, sizeof(*o));
+	o->e = e;
+	o->req = *req;
+	o->req.key = e->m.key;
+	struct bss_error err;
+	memset(&err, 0, sizeof(err));
+	if (output_open(c, o, &err) < 0) {
+		pthread_mutex_lock(&c->lock);
+		e->fetching = false;
+		pthread_cond_broadcast(&c->done);
+		pthread_mutex_unlock(&c->lock);
+		return NULL;
+	}
+	pthread_mutex_lock(&c->lock);
+	e->tmp_fd = o->fd;
+	pthread_mutex_unlock(&c->lock);
+	r->n_sib++;
+	return o->f;
+}
+
+void bss_cache_sibling_abandon(FILE *f)
+{
+	struct running *r = current;
+	for (int i = 0; r && f && i < r->n_sib; i++)
+		if (r->sib[i].f == f)
+			r->sib[i].abandoned = true;
+}
+
+/* Runs one fetch for e (e->fetching already set by the caller) and
+ * installs the result, with any siblings the producer wrote.
+ * LOCKS_EXCLUDED(c->lock) */
+static void run_fetch(struct bss_cache *c, struct entry *e, const struct bss_cache_req *req)
+{
+	struct bss_error err;
+	memset(&err, 0, sizeof(err));
+	struct output main_out = { .e = e, .req = *req };
+	main_out.req.key = e->m.key;
+	struct running run = { .c = c, .outer = current };
+	int rc = output_open(c, &main_out, &err);
+	pthread_mutex_lock(&c->lock);
+	e->tmp_fd = main_out.fd;
+	pthread_mutex_unlock(&c->lock);
+	if (rc == 0) {
+		current = &run;
+		rc = c->cfg.fetch(c->cfg.fetch_ctx, req->key, main_out.f, &err);
+		current = run.outer;
+	}
+	uint64_t size = 0;
+	unsigned char sha[32] = { 0 };
+	rc = output_close(c, &main_out, rc, &size, sha, &err);
+	struct {
+		int rc;
+		uint64_t size;
+		unsigned char sha[32];
+		struct bss_error err;
+	} sib[MAX_SIBLINGS];
+	for (int i = 0; i < run.n_sib; i++) {
+		sib[i].err = err;
+		sib[i].size = 0;
+		memset(sib[i].sha, 0, 32);
+		int src = rc;
+		if (run.sib[i].abandoned && src == 0) {
+			src = -EIO;
+			set_error(&sib[i].err, "BSSFS.RENDER", "this rendering of the answer failed");
+		}
+		sib[i].rc = output_close(c, &run.sib[i], src, &sib[i].size, sib[i].sha,
+					 &sib[i].err);
+	}
+
+	pthread_mutex_lock(&c->lock);
+	output_install(c, &main_out, rc, size, sha, &err, true);
+	for (int i = 0; i < run.n_sib; i++)
+		output_install(c, &run.sib[i], sib[i].rc, sib[i].size, sib[i].sha, &sib[i].err,
+			       false);
+	trim(c);
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -253,6 +379,11 @@ static void *worker_main(void *arg)
 		c->queue_head = q->job.next;
 		if (!c->queue_head)
 			c->queue_tail = NULL;
+		if (!q->job.e->queued) { /* claimed as a sibling of another fetch */
+			free(q);
+			continue;
+		}
+		q->job.e->queued = false;
 		pthread_mutex_unlock(&c->lock);
 		run_fetch(c, q->job.e, &q->req);
 		free(q);
@@ -279,6 +410,7 @@ static int enqueue(struct bss_cache *c, struct entry *e, const struct bss_cache_
 		c->queue_head = &q->job;
 	c->queue_tail = &q->job;
 	e->fetching = true;
+	e->queued = true;
 	pthread_cond_signal(&c->work);
 	return 0;
 }
@@ -610,6 +742,7 @@ void bss_cache_free(struct bss_cache *c)
 			struct queued *q = (struct queued *)c->queue_head;
 			c->queue_head = q->job.next;
 			q->job.e->fetching = false;
+			q->job.e->queued = false;
 			free(q);
 		}
 		c->queue_tail = NULL;

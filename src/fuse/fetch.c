@@ -110,6 +110,8 @@ static int build(const struct bss_tree_node *node, const struct bss_op *op, stru
 struct page_ctx {
 	struct bss_fs *fs;
 	struct bss_renderer *r;
+	struct bss_renderer *sib; /* the sibling's renderer, NULL when none or failed */
+	FILE *sib_out;
 };
 
 static int page_to_renderer(void *ctx, json_object *page, size_t idx, size_t first)
@@ -119,7 +121,45 @@ static int page_to_renderer(void *ctx, json_object *page, size_t idx, size_t fir
 	struct page_ctx *pc = ctx;
 	if (atomic_load(&pc->fs->stopping))
 		return -ECANCELED; /* unmounting: do not hold the exit up */
+	if (pc->sib && bss_render_page(pc->sib, page) < 0) {
+		bss_cache_sibling_abandon(pc->sib_out);
+		bss_render_free(pc->sib);
+		pc->sib = NULL;
+	}
 	return bss_render_page(pc->r, page);
+}
+
+/* The other rendering of the same answers (NAME.csv for NAME.json and the
+ * reverse), opened as a sibling output of this fetch, or NULL. */
+static FILE *open_sibling(struct bss_fs *fs, const struct bss_tree_node *node,
+			  struct bss_tree_node *sn)
+{
+	const struct bss_tree_row *a = node->row;
+	bool json = a->render == BSS_TR_JSON;
+	const char *cur = json ? ".json" : ".csv", *other = json ? ".csv" : ".json";
+	size_t l = strlen(node->path), cl = strlen(cur);
+	char p[BSS_TREE_PATH_MAX + 8];
+	if (l < cl || strcmp(node->path + l - cl, cur) != 0)
+		return NULL;
+	snprintf(p, sizeof(p), "%.*s%s", (int)(l - cl), node->path, other);
+	if (bss_tree_lookup(&fs->tree, bss_wall_ms(), p, sn) < 0)
+		return NULL;
+	const struct bss_tree_row *b = sn->row;
+	if (b->kind != BSS_TREE_FILE || !b->op || strcmp(a->op, b->op) != 0 || a->feed != b->feed ||
+	    (b->render != BSS_TR_JSON && b->render != BSS_TR_CSV) ||
+	    (a->records_key != b->records_key &&
+	     (!a->records_key || !b->records_key || strcmp(a->records_key, b->records_key))))
+		return NULL;
+	for (int i = 0; i < BSS_TREE_MAX_PARAMS; i++) {
+		const struct bss_tree_param *x = &a->params[i], *y = &b->params[i];
+		if (!x->name && !y->name)
+			break;
+		if (!x->name || !y->name || strcmp(x->name, y->name) || strcmp(x->value, y->value))
+			return NULL;
+	}
+	struct bss_cache_req req;
+	fs_cache_req(sn, &req);
+	return bss_cache_sibling(&req);
 }
 
 static struct bss_renderer *new_renderer(struct bss_fs *fs, const struct bss_tree_node *node,
@@ -154,9 +194,17 @@ static int produce_op(struct bss_fs *fs, const struct bss_tree_node *node, const
 		seterr(err, op->name, "BSSFS.RENDER", "no renderer for this answer");
 		return -ENOMEM;
 	}
-	struct page_ctx pc = { fs, r };
+	struct page_ctx pc = { fs, r, NULL, NULL };
+	struct bss_tree_node sn;
+	if ((pc.sib_out = open_sibling(fs, node, &sn)) && !(pc.sib = new_renderer(fs, &sn, op, pc.sib_out)))
+		bss_cache_sibling_abandon(pc.sib_out);
 	rc = bss_client_fetch_all(fs->client, &b.req, page_to_renderer, &pc, err);
 	json_object_put(b.body);
+	if (pc.sib) {
+		if (rc == 0 && bss_render_finish(pc.sib) < 0)
+			bss_cache_sibling_abandon(pc.sib_out);
+		bss_render_free(pc.sib);
+	}
 	return finish(r, rc, op->name, err);
 }
 

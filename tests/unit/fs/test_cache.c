@@ -71,6 +71,18 @@ static int fake_fetch(void *ctx, const char *key, FILE *out, struct bss_error *e
 		usleep(100000);
 	}
 	fprintf(out, "%s:%s", key, content);
+	/* "pair.json" also writes "pair.csv"; "bad.json" abandons "bad.csv" */
+	if (!strcmp(key, "pair.json") || !strcmp(key, "bad.json")) {
+		char sk[32];
+		snprintf(sk, sizeof(sk), "%.*s.csv", (int)(strlen(key) - 5), key);
+		struct bss_cache_req sr = { sk, BSS_FRESH_ACCOUNT, 0 };
+		FILE *sf = bss_cache_sibling(&sr);
+		if (sf) {
+			fprintf(sf, "%s:%s", sk, content);
+			if (!strcmp(key, "bad.json"))
+				bss_cache_sibling_abandon(sf);
+		}
+	}
 	return 0;
 }
 
@@ -373,6 +385,36 @@ static void test_slow_but_progressing(void **state)
 	bss_cache_free(c);
 }
 
+/* One fetch fills NAME.json and its sibling NAME.csv. */
+static void test_sibling(void **state)
+{
+	(void)state;
+	struct bss_cache *c = new_cache(0, 5000);
+	struct bss_cache_req j = { "pair.json", BSS_FRESH_ACCOUNT, 0 },
+			     v = { "pair.csv", BSS_FRESH_ACCOUNT, 0 };
+	struct bss_cache_info info;
+	struct bss_error err;
+	int fd;
+	assert_int_equal(bss_cache_get(c, &j, &info, NULL, &err), 0);
+	assert_int_equal(bss_cache_peek(c, "pair.csv", &info), 0);
+	assert_int_equal(bss_cache_get(c, &v, &info, &fd, &err), 0);
+	assert_int_equal(calls(), 1);
+	char buf[256];
+	read_fd(fd, buf, sizeof(buf));
+	close(fd);
+	assert_string_equal(buf, "pair.csv:v1");
+	/* an abandoned sibling is not installed */
+	struct bss_cache_req b = { "bad.json", BSS_FRESH_ACCOUNT, 0 };
+	assert_int_equal(bss_cache_get(c, &b, &info, NULL, &err), 0);
+	assert_int_equal(bss_cache_peek(c, "bad.csv", &info), -ENOENT);
+	/* a failed fetch installs no sibling either */
+	bss_cache_drop(c, "all");
+	fk.fail_rc = -EIO;
+	assert_int_equal(bss_cache_get(c, &j, &info, NULL, &err), -EIO);
+	assert_int_equal(bss_cache_peek(c, "pair.csv", &info), -ENOENT);
+	bss_cache_free(c);
+}
+
 static void test_trim_oldest_first(void **state)
 {
 	(void)state;
@@ -431,6 +473,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stale_when_offline, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_slow_but_progressing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sibling, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_trim_oldest_first, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_drop_prefix, setup, teardown),
 	};

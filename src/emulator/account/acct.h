@@ -153,6 +153,10 @@ struct emu_account {
 struct acct_ctx {
 	int64_t now_ms;
 	int cur_mk, today; /* UTC+8 month and day-of-month of now */
+	/* Generated (not state-changed) times are relative to the start of today
+	 * (UTC+8), so the same data reads the same bytes all day long: a
+	 * refetch that brings identical content must change nothing. */
+	int64_t anchor_ms;
 };
 
 /* ---- generation (state.c) ---- */

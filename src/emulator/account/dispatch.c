@@ -129,6 +129,7 @@ int emu_account_handle(struct emu_account *a, const struct emu_call *c, struct e
 	struct acct_ctx x;
 	x.now_ms = c->now_ms;
 	x.cur_mk = acct_month_of_ms(c->now_ms, &x.today);
+	x.anchor_ms = acct_day_start_ms(x.cur_mk, x.today);
 	h(a, &x, c, reply);
 	return 0;
 }

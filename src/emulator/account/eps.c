@@ -44,7 +44,7 @@ static void h_list_eps(struct emu_account *a, const struct acct_ctx *x, const st
 			continue;
 		if (n++ < off || n > off + lim)
 			continue;
-		json_object_array_add(arr, ep_json(a, i, x->now_ms));
+		json_object_array_add(arr, ep_json(a, i, x->anchor_ms));
 	}
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "enterprise_projects", arr);
@@ -68,7 +68,7 @@ static void h_show_ep(struct emu_account *a, const struct acct_ctx *x, const str
 		return;
 	}
 	json_object *o = json_object_new_object();
-	json_object_object_add(o, "enterprise_project", ep_json(a, i, x->now_ms));
+	json_object_object_add(o, "enterprise_project", ep_json(a, i, x->anchor_ms));
 	acct_reply_ok(r, 200, o);
 }
 

@@ -130,14 +130,14 @@ static void h_list_orders(struct emu_account *a, const struct acct_ctx *x, const
 		    (status >= 0 && status != o->status) || (otype && *otype && atoi(otype) != o->order_type))
 			continue;
 		char ct[32], pt[32] = "";
-		acct_fmt_time(order_create_abs(o, x->now_ms), ct);
-		if (order_pay_abs(o, x->now_ms))
-			acct_fmt_time(order_pay_abs(o, x->now_ms), pt);
+		acct_fmt_time(order_create_abs(o, x->anchor_ms), ct);
+		if (order_pay_abs(o, x->anchor_ms))
+			acct_fmt_time(order_pay_abs(o, x->anchor_ms), pt);
 		if ((cb && *cb && strcmp(ct, cb) < 0) || (ce && *ce && strcmp(ct, ce) > 0) ||
 		    (pb && *pb && (!*pt || strcmp(pt, pb) < 0)) || (pe && *pe && (!*pt || strcmp(pt, pe) > 0)))
 			continue;
 		keys[n].idx = i;
-		keys[n].t = order_create_abs(o, x->now_ms);
+		keys[n].t = order_create_abs(o, x->anchor_ms);
 		n++;
 	}
 	if (keys)
@@ -150,7 +150,7 @@ static void h_list_orders(struct emu_account *a, const struct acct_ctx *x, const
 		}
 	json_object *arr = json_object_new_array();
 	for (long i = off; i < n && i < off + lim; i++)
-		json_object_array_add(arr, render_order(a, &a->orders[keys[i].idx], x->now_ms, false));
+		json_object_array_add(arr, render_order(a, &a->orders[keys[i].idx], x->anchor_ms, false));
 	pthread_mutex_unlock(&a->lock);
 	free(keys);
 	json_object *o = json_object_new_object();
@@ -197,7 +197,7 @@ static void h_order_details(struct emu_account *a, const struct acct_ctx *x, con
 	int64_t offi[2], disc[2];
 	int rt[2];
 	int n = line_items(a, o, offi, disc, rt);
-	int64_t created = order_create_abs(o, x->now_ms);
+	int64_t created = order_create_abs(o, x->anchor_ms);
 	for (int k = (int)off; k < n && k < off + lim; k++) {
 		const struct acct_rtype *t = &acct_rtypes[rt[k]];
 		const char *svc = acct_services[t->service].code;
@@ -232,7 +232,7 @@ static void h_order_details(struct emu_account *a, const struct acct_ctx *x, con
 		json_object_array_add(items, e);
 	}
 	json_object_object_add(out, "total_count", json_object_new_int(n));
-	json_object_object_add(out, "order_info", render_order(a, o, x->now_ms, true));
+	json_object_object_add(out, "order_info", render_order(a, o, x->anchor_ms, true));
 	json_object_object_add(out, "order_line_items", items);
 	pthread_mutex_unlock(&a->lock);
 	acct_reply_ok(r, 200, out);

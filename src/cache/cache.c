@@ -19,11 +19,11 @@ struct entry {
 	struct entry *next;  /* table chain; immutable once linked */
 	struct cache_meta m; /* guarded by cache.lock; m.key immutable */
 	char name[CACHE_NAME_LEN + 1];
-	bool present;		   /* a complete data file exists; lock */
-	bool fetching;		   /* a fetch runs or is queued; lock */
-	bool queued;		   /* its fetch is queued, not started (a sibling may claim it); lock */
-	bool dropped;		   /* dropped while fetching: install as stale; lock */
-	int last_rc;		   /* result of the last fetch; lock */
+	bool present;  /* a complete data file exists; lock */
+	bool fetching; /* a fetch runs or is queued; lock */
+	bool queued;   /* its fetch is queued, not started (a sibling may claim it); lock */
+	bool dropped;  /* dropped while fetching: install as stale; lock */
+	int last_rc;   /* result of the last fetch; lock */
 	struct bss_error last_err; /* lock */
 	int64_t last_access_ms;	   /* for trimming; lock */
 	int tmp_fd;		   /* temp file of the running fetch or -1 (progress); lock */
@@ -316,9 +316,9 @@ static void run_fetch(struct bss_cache *c, struct entry *e, const struct bss_cac
 {
 	struct bss_error err;
 	memset(&err, 0, sizeof(err));
-	struct output main_out = { .e = e, .req = *req };
+	struct output main_out = {.e = e, .req = *req};
 	main_out.req.key = e->m.key;
-	struct running run = { .c = c, .outer = current };
+	struct running run = {.c = c, .outer = current};
 	int rc = output_open(c, &main_out, &err);
 	pthread_mutex_lock(&c->lock);
 	e->tmp_fd = main_out.fd;
@@ -329,7 +329,7 @@ static void run_fetch(struct bss_cache *c, struct entry *e, const struct bss_cac
 		current = run.outer;
 	}
 	uint64_t size = 0;
-	unsigned char sha[32] = { 0 };
+	unsigned char sha[32] = {0};
 	rc = output_close(c, &main_out, rc, &size, sha, &err);
 	struct {
 		int rc;
@@ -344,10 +344,11 @@ static void run_fetch(struct bss_cache *c, struct entry *e, const struct bss_cac
 		int src = rc;
 		if (run.sib[i].abandoned && src == 0) {
 			src = -EIO;
-			set_error(&sib[i].err, "BSSFS.RENDER", "this rendering of the answer failed");
+			set_error(&sib[i].err, "BSSFS.RENDER",
+				  "this rendering of the answer failed");
 		}
-		sib[i].rc = output_close(c, &run.sib[i], src, &sib[i].size, sib[i].sha,
-					 &sib[i].err);
+		sib[i].rc =
+		    output_close(c, &run.sib[i], src, &sib[i].size, sib[i].sha, &sib[i].err);
 	}
 
 	pthread_mutex_lock(&c->lock);
@@ -473,7 +474,14 @@ int bss_cache_get(struct bss_cache *c, const struct bss_cache_req *req, struct b
 		return rc;
 	}
 	c->counters[cls].misses++;
-	if (!e->fetching) {
+	if (in_worker && e->fetching && e->queued) {
+		/* a fetch needed by the fetch this worker runs is still queued:
+		 * run it here rather than wait for a free worker */
+		e->queued = false;
+		pthread_mutex_unlock(&c->lock);
+		run_fetch(c, e, req);
+		pthread_mutex_lock(&c->lock);
+	} else if (!e->fetching) {
 		if (in_worker) {
 			e->fetching = true;
 			pthread_mutex_unlock(&c->lock);
@@ -585,7 +593,7 @@ json_object *bss_cache_stats(struct bss_cache *c)
 		json_object_object_add(x, "errors", json_object_new_int64((int64_t)cc->errors));
 		json_object_object_add(cls, bss_fresh_name((enum bss_fresh)f), x);
 	}
-	struct class_counters tot = { 0 };
+	struct class_counters tot = {0};
 	for (int f = 0; f < BSS_FRESH_COUNT; f++) {
 		tot.hits += c->counters[f].hits;
 		tot.misses += c->counters[f].misses;

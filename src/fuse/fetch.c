@@ -194,9 +194,10 @@ static int produce_op(struct bss_fs *fs, const struct bss_tree_node *node, const
 		seterr(err, op->name, "BSSFS.RENDER", "no renderer for this answer");
 		return -ENOMEM;
 	}
-	struct page_ctx pc = { fs, r, NULL, NULL };
+	struct page_ctx pc = {fs, r, NULL, NULL};
 	struct bss_tree_node sn;
-	if ((pc.sib_out = open_sibling(fs, node, &sn)) && !(pc.sib = new_renderer(fs, &sn, op, pc.sib_out)))
+	if ((pc.sib_out = open_sibling(fs, node, &sn)) &&
+	    !(pc.sib = new_renderer(fs, &sn, op, pc.sib_out)))
 		bss_cache_sibling_abandon(pc.sib_out);
 	rc = bss_client_fetch_all(fs->client, &b.req, page_to_renderer, &pc, err);
 	json_object_put(b.body);

@@ -36,6 +36,7 @@ static void fake_sleep(void *ctx, int64_t ms)
 static const struct bss_clock_hooks hooks = {fake_wall, fake_mono, fake_sleep, NULL};
 
 /* ---- fake fetch ---- */
+static struct bss_cache *nested_cache;
 struct fake {
 	pthread_mutex_t lock;
 	int calls;
@@ -70,12 +71,22 @@ static int fake_fetch(void *ctx, const char *key, FILE *out, struct bss_error *e
 		fflush(out);
 		usleep(100000);
 	}
+	if (!strcmp(key, "outer")) {
+		/* a fetch that needs another, queued behind it on the only worker */
+		struct bss_cache_req in = {"inner", BSS_FRESH_ACCOUNT, 0};
+		struct bss_cache_info info;
+		bss_cache_prefetch(nested_cache, &in);
+		int irc = bss_cache_get(nested_cache, &in, &info, NULL, err);
+		if (irc < 0)
+			return irc;
+		fprintf(out, "inner=%llu;", (unsigned long long)info.size);
+	}
 	fprintf(out, "%s:%s", key, content);
 	/* "pair.json" also writes "pair.csv"; "bad.json" abandons "bad.csv" */
 	if (!strcmp(key, "pair.json") || !strcmp(key, "bad.json")) {
 		char sk[32];
 		snprintf(sk, sizeof(sk), "%.*s.csv", (int)(strlen(key) - 5), key);
-		struct bss_cache_req sr = { sk, BSS_FRESH_ACCOUNT, 0 };
+		struct bss_cache_req sr = {sk, BSS_FRESH_ACCOUNT, 0};
 		FILE *sf = bss_cache_sibling(&sr);
 		if (sf) {
 			fprintf(sf, "%s:%s", sk, content);
@@ -385,13 +396,35 @@ static void test_slow_but_progressing(void **state)
 	bss_cache_free(c);
 }
 
+/* A fetch that needs another key does not wait for a free worker. */
+static void test_nested_fetch_one_worker(void **state)
+{
+	(void)state;
+	struct bss_cache_config cfg = {
+	    .dir = dir, .workers = 1, .timeout_ms = 2000, .fetch = fake_fetch, .fetch_ctx = &fk};
+	char e[128];
+	assert_int_equal(bss_cache_new(&cfg, &nested_cache, e, sizeof(e)), 0);
+	struct bss_cache_req req = {"outer", BSS_FRESH_ACCOUNT, 0};
+	struct bss_cache_info info;
+	struct bss_error err;
+	int fd;
+	assert_int_equal(bss_cache_get(nested_cache, &req, &info, &fd, &err), 0);
+	char buf[256];
+	read_fd(fd, buf, sizeof(buf));
+	close(fd);
+	assert_string_equal(buf, "inner=8;outer:v1");
+	assert_int_equal(calls(), 2);
+	bss_cache_free(nested_cache);
+	nested_cache = NULL;
+}
+
 /* One fetch fills NAME.json and its sibling NAME.csv. */
 static void test_sibling(void **state)
 {
 	(void)state;
 	struct bss_cache *c = new_cache(0, 5000);
-	struct bss_cache_req j = { "pair.json", BSS_FRESH_ACCOUNT, 0 },
-			     v = { "pair.csv", BSS_FRESH_ACCOUNT, 0 };
+	struct bss_cache_req j = {"pair.json", BSS_FRESH_ACCOUNT, 0},
+			     v = {"pair.csv", BSS_FRESH_ACCOUNT, 0};
 	struct bss_cache_info info;
 	struct bss_error err;
 	int fd;
@@ -404,7 +437,7 @@ static void test_sibling(void **state)
 	close(fd);
 	assert_string_equal(buf, "pair.csv:v1");
 	/* an abandoned sibling is not installed */
-	struct bss_cache_req b = { "bad.json", BSS_FRESH_ACCOUNT, 0 };
+	struct bss_cache_req b = {"bad.json", BSS_FRESH_ACCOUNT, 0};
 	assert_int_equal(bss_cache_get(c, &b, &info, NULL, &err), 0);
 	assert_int_equal(bss_cache_peek(c, "bad.csv", &info), -ENOENT);
 	/* a failed fetch installs no sibling either */
@@ -473,6 +506,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stale_when_offline, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_slow_but_progressing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nested_fetch_one_worker, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sibling, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_trim_oldest_first, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_drop_prefix, setup, teardown),

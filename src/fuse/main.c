@@ -8,6 +8,7 @@
  * non-zero exit.  Everything else is in libbssfs (bssfs/fs.h). */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -171,6 +172,9 @@ int main(int argc, char *argv[])
 	char err[1024], cache_dir[PATH_MAX];
 	int ret = 1;
 
+	/* Few malloc arenas: fetch threads parse large pages, and per-thread
+	 * arenas would keep the freed memory of each (bounded memory, §3). */
+	mallopt(M_ARENA_MAX, 2);
 	bss_log_set_prefix("bssfs");
 	if (fuse_opt_parse(&args, &o, opt_spec, opt_proc) < 0)
 		goto out;

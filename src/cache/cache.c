@@ -474,6 +474,8 @@ int bss_cache_get(struct bss_cache *c, const struct bss_cache_req *req, struct b
 		return rc;
 	}
 	c->counters[cls].misses++;
+	bool retried = false;
+again:
 	if (in_worker && e->fetching && e->queued) {
 		/* a fetch needed by the fetch this worker runs is still queued:
 		 * run it here rather than wait for a free worker */
@@ -506,6 +508,10 @@ int bss_cache_get(struct bss_cache *c, const struct bss_cache_req *req, struct b
 			deadline_ts(&ts, c->cfg.timeout_ms);
 			timed_out = false;
 		}
+	}
+	if (!e->fetching && e->last_rc == 0 && !e->present && !retried) {
+		retried = true; /* dropped by a refresh as it was installed */
+		goto again;
 	}
 	int rc;
 	if (!e->fetching && e->last_rc == 0 && e->present) {

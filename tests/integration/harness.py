@@ -555,6 +555,14 @@ class MountedCase(unittest.TestCase):
 
     @classmethod
     def _teardown(cls):
+        if os.environ.get("BSSFS_EMU_FAULTS") and getattr(cls, "emu", None):
+            try:
+                s = cls.emu.stats()
+                print("       [%s: emulator injected %s faults in %s requests]"
+                      % (cls.__name__, s.get("faults_injected"), s.get("requests_total")),
+                      flush=True)
+            except Exception:
+                pass
         if getattr(cls, "mnt", None):
             cls.mnt.stop()
         if getattr(cls, "emu", None):
@@ -562,7 +570,27 @@ class MountedCase(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
+        mnt = getattr(cls, "mnt", None)
         cls._teardown()
+        if mnt is not None:
+            check_clean_exit(mnt)
+
+
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                   "SUMMARY: UndefinedBehaviorSanitizer")
+
+
+def check_clean_exit(mnt):
+    """Like libfuse's and sshfs's tests: the daemon exits 0 at unmount and its
+    log holds no sanitizer report."""
+    log = mnt.log()
+    for mark in SANITIZER_MARKS:
+        if mark in log:
+            i = log.index(mark)
+            raise AssertionError("bssfs log has a sanitizer report:\n" + log[max(0, i - 200):i + 3000])
+    rc = mnt.proc.returncode if mnt.proc else 0
+    if rc != 0:
+        raise AssertionError("bssfs exited with %s at unmount:\n%s" % (rc, log[-3000:]))
 
     def closed_months(self):
         return [m for m in self.mnt.months() if month_is_closed(m)]

@@ -139,6 +139,8 @@ def main():
             os.environ["BSSFS_EMU_LATENCY"] = latency
         else:
             os.environ.pop("BSSFS_EMU_LATENCY", None)
+        if os.environ.get("BSSFS_EMU_FAULTS"):
+            label += ", faults %s" % os.environ["BSSFS_EMU_FAULTS"]
         p, f, s = run_once(args.names, args.pattern, label)
         tp, tf, ts = tp + p, tf + f, ts + s
     print("integration: %d passed, %d failed, %d skipped" % (tp, tf, ts), flush=True)

@@ -568,6 +568,9 @@ class MountedCase(unittest.TestCase):
         if getattr(cls, "emu", None):
             cls.emu.stop()
 
+    def closed_months(self):
+        return [m for m in self.mnt.months() if month_is_closed(m)]
+
     @classmethod
     def tearDownClass(cls):
         mnt = getattr(cls, "mnt", None)
@@ -591,6 +594,3 @@ def check_clean_exit(mnt):
     rc = mnt.proc.returncode if mnt.proc else 0
     if rc != 0:
         raise AssertionError("bssfs exited with %s at unmount:\n%s" % (rc, log[-3000:]))
-
-    def closed_months(self):
-        return [m for m in self.mnt.months() if month_is_closed(m)]

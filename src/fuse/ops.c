@@ -158,11 +158,10 @@ struct fill_ctx {
 static int add_name(void *ctx, const char *name, enum bss_tree_kind kind)
 {
 	struct fill_ctx *c = ctx;
+	char path[BSS_TREE_PATH_MAX * 2];
+	snprintf(path, sizeof(path), "%s%s%s", c->dir->path, c->dir->path[0] ? "/" : "", name);
 	if (c->prefetch && kind == BSS_TREE_FILE) {
-		char path[BSS_TREE_PATH_MAX * 2];
 		struct bss_tree_node n;
-		snprintf(path, sizeof(path), "%s%s%s", c->dir->path, c->dir->path[0] ? "/" : "",
-			 name);
 		if (bss_tree_lookup(&c->fs->tree, bss_wall_ms(), path, &n) == 0 &&
 		    !is_generated(&n) && n.row->kind == BSS_TREE_FILE) {
 			struct bss_cache_req req;
@@ -170,7 +169,14 @@ static int add_name(void *ctx, const char *name, enum bss_tree_kind kind)
 			bss_cache_prefetch(c->fs->cache, &req);
 		}
 	}
-	return c->filler ? c->filler(c->buf, name, NULL, 0, 0) : 0;
+	if (!c->filler)
+		return 0;
+	/* d_ino and d_type as stat will report them (no size: that needs a fetch) */
+	struct stat st;
+	memset(&st, 0, sizeof(st));
+	st.st_ino = bss_tree_ino(path);
+	st.st_mode = kind == BSS_TREE_DIR ? S_IFDIR : S_IFREG;
+	return c->filler(c->buf, name, &st, 0, 0);
 }
 
 /* Starts fetching every data file of a directory (the first getattr of a

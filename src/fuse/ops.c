@@ -334,6 +334,9 @@ static int apply_refresh(struct bss_fs *fs, struct handle *h, bool all_input)
 			} else {
 				const char *prefix = strcmp(p, "all") == 0 ? "all" : n.path;
 				int k = bss_cache_drop(fs->cache, prefix);
+				/* months.csv is made of the months' summaries */
+				if (strcmp(prefix, "all") != 0 && n.month >= 0)
+					k += bss_cache_drop(fs->cache, "bills/months.csv");
 				fs_forget_ids(fs);
 				if (strcmp(prefix, "all") != 0)
 					invalidate_kernel(fs, &n);

@@ -24,9 +24,9 @@ struct entry {
 	bool queued;   /* its fetch is queued, not started (a sibling may claim it); lock */
 	bool dropped;  /* dropped while fetching: install as stale; lock */
 	int last_rc;   /* result of the last fetch; lock */
-	struct bss_error last_err; /* lock */
-	int64_t last_access_ms;	   /* for trimming; lock */
-	int tmp_fd;		   /* temp file of the running fetch or -1 (progress); lock */
+	struct bss_error *last_err; /* of the last failed fetch, else NULL; lock */
+	int64_t last_access_ms;	    /* for trimming; lock */
+	int tmp_fd;		    /* temp file of the running fetch or -1 (progress); lock */
 };
 
 struct job {
@@ -218,7 +218,7 @@ static int output_close(struct bss_cache *c, struct output *o, int rc, uint64_t 
 /* Installs a finished output (or records its failure) and wakes waiters.
  * LOCKS_REQUIRED(c->lock) */
 static void output_install(struct bss_cache *c, struct output *o, int rc, uint64_t size,
-			   const unsigned char sha[32], const struct bss_error *err, bool count)
+			   const unsigned char sha[32], struct bss_error *err, bool count)
 {
 	struct entry *e = o->e;
 	const struct bss_cache_req *req = &o->req;
@@ -228,7 +228,8 @@ static void output_install(struct bss_cache *c, struct output *o, int rc, uint64
 	if (count)
 		cc->fetches++;
 	e->last_rc = rc;
-	e->last_err = *err;
+	free(e->last_err);
+	e->last_err = NULL;
 	if (rc == 0) {
 		bool same = e->present && e->m.size == size && !memcmp(e->m.sha, sha, 32);
 		if (same) {
@@ -237,7 +238,7 @@ static void output_install(struct bss_cache *c, struct output *o, int rc, uint64
 			   rename(o->tmp, data) < 0) {
 			unlink(o->tmp);
 			e->last_rc = rc = -EIO;
-			set_error(&e->last_err, "BSSFS.CACHE", "cannot rename into the cache");
+			set_error(err, "BSSFS.CACHE", "cannot rename into the cache");
 		} else {
 			if (e->present && c->bytes >= e->m.size)
 				c->bytes -= e->m.size;
@@ -259,6 +260,8 @@ static void output_install(struct bss_cache *c, struct output *o, int rc, uint64
 	} else if (count) {
 		cc->errors++;
 	}
+	if (rc < 0 && (e->last_err = malloc(sizeof(*e->last_err))))
+		*e->last_err = *err;
 	e->dropped = false;
 	e->fetching = false;
 	e->tmp_fd = -1;
@@ -525,7 +528,8 @@ again:
 			    req->key, c->cfg.timeout_ms);
 		else
 			bss_warn("cache: %s: refetch failed (%s %s), serving stale content",
-				 req->key, e->last_err.code, e->last_err.request_id);
+				 req->key, e->last_err ? e->last_err->code : "-",
+				 e->last_err ? e->last_err->request_id : "");
 		fill_info(e, info, true);
 		rc = open_data(c, e, fd);
 	} else if (e->fetching) {
@@ -536,7 +540,7 @@ again:
 	} else {
 		rc = e->last_rc ? e->last_rc : -EIO;
 		if (err)
-			*err = e->last_err;
+			*err = e->last_err ? *e->last_err : (struct bss_error){0};
 	}
 	pthread_mutex_unlock(&c->lock);
 	return rc;
@@ -769,6 +773,7 @@ void bss_cache_free(struct bss_cache *c)
 		for (struct entry *e = c->table[b], *n; e; e = n) {
 			n = e->next;
 			free(e->m.key);
+			free(e->last_err);
 			free(e);
 		}
 	pthread_mutex_destroy(&c->lock);

@@ -46,7 +46,7 @@ static int start(void **state)
 	if (emu_pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
 		dup2(null, 2);
-		execl(exe, exe, "--port-file", portfile, "--scale", "tiny", "--seed", "7", "--ak",
+		execl(exe, exe, "--port-file", portfile, "--scale", "tiny", "--seed", "7", "--rps", "0", "--ak",
 		      AK, "--sk", SK, "--domain-id", DOMAIN, (char *)NULL);
 		_exit(127);
 	}

@@ -345,6 +345,19 @@ static int produce_months_csv(struct bss_fs *fs, const struct bss_op *op, FILE *
 		bss_month_format(m, month, sizeof(month));
 		snprintf(path, sizeof(path), "bills/%s/summary.json", month);
 		int rc = fs_load_json(fs, path, &sum, err);
+		if (rc == -EINVAL || rc == -ENOENT) {
+			/* the API refuses this month (before the account existed,
+			 * say): an empty row, not a failed file */
+			bss_warn("bills/months.csv: %s: %s %s", month, err->code, err->message);
+			memset(err, 0, sizeof(*err));
+			fputs(month, out);
+			for (size_t i = 0; i < op->n_response; i++)
+				if (op->response[i].type == BSS_T_DECIMAL)
+					fputc(',', out);
+			fputc(',', out);
+			csv_eol(fs, out);
+			continue;
+		}
 		if (rc < 0)
 			return rc;
 		fputs(month, out);

@@ -38,7 +38,7 @@ void emu_auth_reset(struct emu_auth *a);
 
 enum emu_auth_result {
 	EMU_AUTH_OK,
-	EMU_AUTH_UNAUTHORIZED, /* 401 APIG.0301, detail says why */
+	EMU_AUTH_UNAUTHORIZED, /* 401 APIGW.0301, detail says why */
 	EMU_AUTH_FORBIDDEN,    /* 403 APIGW.0302: X-Domain-Id of another account */
 };
 

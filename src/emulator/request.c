@@ -274,7 +274,7 @@ static int handle_api(struct emu_server *s, struct MHD_Connection *conn, const c
 		char msg[600];
 		snprintf(msg, sizeof(msg), "Incorrect IAM authentication information: %s", detail);
 		atomic_fetch_add(&s->signature_failures, 1);
-		emu_answer_gateway(ans, 401, "APIG.0301", msg, req->request_id);
+		emu_answer_gateway(ans, 401, "APIGW.0301", msg, req->request_id);
 		bss_debug("%s %s: 401 %s", method, op->name, detail);
 		return latency;
 	}

@@ -9,7 +9,7 @@
  *
  * Order of checks for a request: route (404 APIG.0101, also for an
  * operation that does not exist on the site) -> count it per operation ->
- * signature, token, domain (401 APIG.0301 / 403 APIGW.0302) -> rate limit
+ * signature, token, domain (401 APIGW.0301 / 403 APIGW.0302) -> rate limit
  * (429 APIG.0308) -> injected fault -> body JSON and parameter validation
  * (400) -> account. */
 #ifndef BSSFS_EMU_SERVER_H

@@ -11,7 +11,7 @@
 //     gateway (not 401/403);
 //   - the same requests with bytes altered after signing (path, query,
 //     body, a signed header, the date) and one signed with a wrong SK are
-//     rejected with 401 APIG.0301, and the emulator counted each of them
+//     rejected with 401 APIGW.0301, and the emulator counted each of them
 //     in /_emulator/stats signature_failures.
 // Last line: "emulator-sdk: N passed, N failed"; exit status 0 when none
 // failed.
@@ -170,7 +170,7 @@ try {
   ];
   for (const [what, make] of tampers) {
     const r = await send(make());
-    check(r.status === 401 && errorCode(r.text) === 'APIG.0301', `tampered ${what} rejected`,
+    check(r.status === 401 && errorCode(r.text) === 'APIGW.0301', `tampered ${what} rejected`,
       `${r.status} ${r.text.slice(0, 200)}`);
   }
   const stats = JSON.parse((await send({ method: 'GET', path: '/_emulator/stats', headers: {} })).text);

@@ -232,7 +232,7 @@ static void test_signature_accepted_and_tampered(void **state)
 	for (size_t i = 0; i < 6; i++) {
 		struct ec_resp resp;
 		send_req(&cases[i], &resp);
-		expect_error(&resp, 401, "APIG.0301");
+		expect_error(&resp, 401, "APIGW.0301");
 		json_object *o = parse(&resp);
 		const char *msg = bss_json_get_str(o, "error_msg");
 		assert_true(strncmp(msg, "Incorrect IAM authentication information: ", 42) == 0);
@@ -247,12 +247,12 @@ static void test_signature_accepted_and_tampered(void **state)
 	r.unsigned_req = true;
 	struct ec_resp resp;
 	send_req(&r, &resp);
-	expect_error(&resp, 401, "APIG.0301");
+	expect_error(&resp, 401, "APIGW.0301");
 	ec_resp_clear(&resp);
 	r = req("GET", "/v2/accounts/customer-accounts/balances", NULL, NULL);
 	r.ak = "UNKNOWNAK00000000001";
 	send_req(&r, &resp);
-	expect_error(&resp, 401, "APIG.0301");
+	expect_error(&resp, 401, "APIGW.0301");
 	ec_resp_clear(&resp);
 	json_object *st = control("GET", "/_emulator/stats", NULL);
 	assert_int_equal(stat_num(st, "signature_failures", NULL), 8);
@@ -275,11 +275,11 @@ static void test_skew(void **state)
 	ec_resp_clear(&resp);
 	r.date = now - 16 * 60;
 	send_req(&r, &resp);
-	expect_error(&resp, 401, "APIG.0301");
+	expect_error(&resp, 401, "APIGW.0301");
 	ec_resp_clear(&resp);
 	r.date = now + 16 * 60;
 	send_req(&r, &resp);
-	expect_error(&resp, 401, "APIG.0301");
+	expect_error(&resp, 401, "APIGW.0301");
 	ec_resp_clear(&resp);
 }
 
@@ -291,19 +291,19 @@ static void test_lockout(void **state)
 	struct ec_resp resp;
 	for (int i = 0; i < 4; i++) {
 		send_req(&bad, &resp);
-		expect_error(&resp, 401, "APIG.0301");
+		expect_error(&resp, 401, "APIGW.0301");
 		assert_null(strstr(resp.body, "reach the limit"));
 		ec_resp_clear(&resp);
 	}
 	get_ok("/v2/accounts/customer-accounts/balances", NULL); /* resets the count */
 	for (int i = 0; i < 5; i++) {
 		send_req(&bad, &resp);
-		expect_error(&resp, 401, "APIG.0301");
+		expect_error(&resp, 401, "APIGW.0301");
 		ec_resp_clear(&resp);
 	}
 	struct ec_req good = req("GET", "/v2/accounts/customer-accounts/balances", NULL, NULL);
 	send_req(&good, &resp);
-	expect_error(&resp, 401, "APIG.0301");
+	expect_error(&resp, 401, "APIGW.0301");
 	assert_non_null(strstr(resp.body, "AK access failed to reach the limit,forbidden"));
 	ec_resp_clear(&resp);
 	/* Five minutes later (emulator clock) it is open again. */
@@ -318,17 +318,17 @@ static void test_security_token_and_domain(void **state)
 	struct ec_req r = req("GET", "/v2/accounts/customer-accounts/balances", NULL, NULL);
 	struct ec_resp resp;
 	send_req(&r, &resp); /* no token */
-	expect_error(&resp, 401, "APIG.0301");
+	expect_error(&resp, 401, "APIGW.0301");
 	ec_resp_clear(&resp);
 	r.token = "TOKEN-abc+/=";
 	r.token_unsigned = true;
 	send_req(&r, &resp);
-	expect_error(&resp, 401, "APIG.0301");
+	expect_error(&resp, 401, "APIGW.0301");
 	ec_resp_clear(&resp);
 	r.token = "TOKEN-xyz";
 	r.token_unsigned = false;
 	send_req(&r, &resp);
-	expect_error(&resp, 401, "APIG.0301");
+	expect_error(&resp, 401, "APIGW.0301");
 	ec_resp_clear(&resp);
 	r.token = "TOKEN-abc+/=";
 	r.domain_id = DOMAIN;
@@ -593,7 +593,7 @@ static void test_https(void **state)
 	r.sk = "WrongSecretKey";
 	struct ec_resp resp;
 	send_req(&r, &resp);
-	expect_error(&resp, 401, "APIG.0301");
+	expect_error(&resp, 401, "APIGW.0301");
 	ec_resp_clear(&resp);
 	/* Plain HTTP to the HTTPS port gets no HTTP answer. */
 	snprintf(T.base, sizeof(T.base), "http://%s", T.host);
@@ -646,7 +646,7 @@ static void test_binary(void **state)
 	r = req("GET", "/v2/accounts/customer-accounts/balances", NULL, NULL);
 	r.sk = "WrongSecretKey";
 	send_req(&r, &resp);
-	expect_error(&resp, 401, "APIG.0301");
+	expect_error(&resp, 401, "APIGW.0301");
 	ec_resp_clear(&resp);
 	json_object *st = control("GET", "/_emulator/stats", NULL);
 	assert_int_equal(stat_num(st, "signature_failures", NULL), 1);

@@ -75,6 +75,50 @@ class WritesOff(WritesBase, MountedCase):
         self.assertEqual(self.emu.stats().get("state_changes", {}), c0)
 
 
+    def price_body(self):
+        rt, _ = self.api.fetch_all("ListResourceTypes")
+        st, _ = self.api.fetch_all("ListServiceTypes")
+        r = rt["resource_types"][0]
+        return {"project_id": "0" * 32, "product_infos": [{
+            "id": "1", "cloud_service_type": r.get("service_type_code")
+            or st["service_types"][0]["service_type_code"],
+            "resource_type": r["resource_type_code"], "resource_spec": "s6.small.1.linux",
+            "region": "ap-southeast-1", "usage_factor": "Duration", "usage_value": 24,
+            "usage_measure_id": 4, "subscription_num": 1}]}
+
+    def test_prices_quote_in_every_mode(self):
+        body = self.price_body()
+        want = self.api.op("ListOnDemandResourceRatings", body=body)
+        doc = dict(body, type="on-demand")
+        path = self.mnt.path("prices/quote-1")
+        try:
+            with open(path, "w") as f:
+                f.write(json.dumps(doc))
+        except OSError as e:
+            self.fail("prices/: create and write a request failed: %s" % e)
+        got = self.mnt.read_json("prices/quote-1")
+        self.assertIn("quote", got, "prices/quote-1 holds no quote: %r" % got)
+        import datasets
+        diff = datasets.first_difference(datasets.exact(got["quote"]), datasets.exact(want))
+        self.assertIsNone(diff, "quote differs from ListOnDemandResourceRatings: %s" % diff)
+
+    def test_prices_invalid_request_einval(self):
+        path = self.mnt.path("prices/bad-1")
+        rc = shell_write(path, "{\"type\": \"on-demand\"}") if os.path.exists(path) else None
+        if rc is None:
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            except OSError as e:
+                self.fail("prices/: create failed: %s" % e)
+            os.write(fd, b'{"type": "on-demand"}')
+            try:
+                os.close(fd)
+                rc = 0
+            except OSError as e:
+                rc = e.errno
+        self.assertEqual(rc, errno.EINVAL, "invalid price request: %s" % errno.errorcode.get(rc, rc))
+
+
 @harness.require_binaries
 class WritesDryRun(WritesBase, MountedCase):
     MOUNT_OPTS = {"purchases": "dry-run"}

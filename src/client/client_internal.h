@@ -122,6 +122,21 @@ bool bss_body_has_error(json_object *ans);
  * table; their counters go to the entry of the same name, else a spare). */
 int bss_client_call_op(struct bss_client *c, const struct bss_op *op, const struct bss_request *req,
 		       json_object **out, struct bss_error *err);
+/* An accepted answer kept as bytes (bss_client_call_op_raw). */
+struct bss_raw_answer {
+	char *body; /* NUL-terminated, owned by the caller (free); NULL when empty */
+	size_t body_len;
+	bool has_total; /* op->total_key holds an integer */
+	int64_t total;	/* that integer, else -1 */
+	size_t records; /* length of the op->records_key array, 0 when absent */
+};
+/* bss_client_call_op, keeping the accepted answer as bytes: the answer is
+ * parsed (while holding parse_lock, when not NULL) only to classify it
+ * (unparsable and error answers are retried or fail as usual) and to fill
+ * the summary, then the tree is freed.  On failure raw->body is NULL. */
+int bss_client_call_op_raw(struct bss_client *c, const struct bss_op *op,
+			   const struct bss_request *req, pthread_mutex_t *parse_lock,
+			   struct bss_raw_answer *raw, struct bss_error *err);
 /* Builds "path?query" parts for a request: path with {params} filled and
  * encoded, wire query. Caller frees both. */
 int bss_build_target(struct bss_client *c, const struct bss_op *op, const struct bss_request *req,
@@ -131,6 +146,15 @@ int bss_build_target(struct bss_client *c, const struct bss_op *op, const struct
 int bss_client_fetch_all_op(struct bss_client *c, const struct bss_op *op,
 			    const struct bss_request *req, bss_page_fn fn, void *ctx,
 			    struct bss_error *err);
+
+/* High-water marks of bss_client_fetch_all since the last reset, over the
+ * whole process (for tests): pages waiting in windows, their raw bytes, and
+ * delivered trees alive at once. reset: restart them from the current
+ * values. */
+struct bss_paging_peaks {
+	size_t pages, bytes, trees;
+};
+void bss_paging_peaks(struct bss_paging_peaks *out, bool reset);
 
 /* ---- stats.c ---- */
 void bss_stats_attempt(struct bss_opstate *s, long status, size_t bytes, int64_t latency_ms,

@@ -4,12 +4,21 @@
  * the total; the other pages are fetched by up to max_concurrency worker
  * threads (each call goes through the operation's rate limit and
  * concurrency cap) and handed to the callback strictly in order.  A worker
- * may only fetch page k while k < next_deliver + window, so at most
- * `window` (2 x workers) pages wait in memory.  Marker style and offset
- * operations without a total are fetched one page after the other.
- * Workers are joined before returning. */
+ * may only fetch page k while k < next_deliver + window (workers + 1).
+ *
+ * Memory: a page of 1000 wide records is ~1.4 MB of JSON and several
+ * times that as a json-c tree, so the window keeps raw bodies, not trees.
+ * A worker's answer is parsed once to classify it (unparsable answers are
+ * retried) and to check total and record count, under the pager's
+ * parse_lock so that at most one worker tree exists at a time, and freed;
+ * the delivering thread parses the bytes again right before the callback
+ * and frees the tree when it returns.  At most: window raw bodies, one
+ * worker tree, one delivered tree.  Marker style and offset operations
+ * without a total are fetched one page after the other.  Workers are
+ * joined before returning. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +29,58 @@
 
 #define MAX_SEQ_PAGES 1000000
 
+/* A window entry: the raw body of a fetched, checked page. */
+struct slot {
+	bool ready;
+	char *body; /* NUL-terminated, owned */
+	size_t len;
+};
+
+/* Process-wide high-water marks, for tests (bss_paging_peaks). */
+static atomic_size_t held_pages, held_bytes, live_trees;
+static atomic_size_t peak_pages, peak_bytes, peak_trees;
+
+static void raise_peak(atomic_size_t *peak, size_t v)
+{
+	size_t cur = atomic_load(peak);
+	while (v > cur && !atomic_compare_exchange_weak(peak, &cur, v))
+		;
+}
+
+static void held_add(size_t bytes)
+{
+	raise_peak(&peak_pages, atomic_fetch_add(&held_pages, 1) + 1);
+	raise_peak(&peak_bytes, atomic_fetch_add(&held_bytes, bytes) + bytes);
+}
+
+static void held_sub(size_t bytes)
+{
+	atomic_fetch_sub(&held_pages, 1);
+	atomic_fetch_sub(&held_bytes, bytes);
+}
+
+static void tree_add(void)
+{
+	raise_peak(&peak_trees, atomic_fetch_add(&live_trees, 1) + 1);
+}
+
+static void tree_sub(void)
+{
+	atomic_fetch_sub(&live_trees, 1);
+}
+
+void bss_paging_peaks(struct bss_paging_peaks *out, bool reset)
+{
+	out->pages = atomic_load(&peak_pages);
+	out->bytes = atomic_load(&peak_bytes);
+	out->trees = atomic_load(&peak_trees);
+	if (reset) {
+		atomic_store(&peak_pages, atomic_load(&held_pages));
+		atomic_store(&peak_bytes, atomic_load(&held_bytes));
+		atomic_store(&peak_trees, atomic_load(&live_trees));
+	}
+}
+
 struct pager {
 	struct bss_client *c;
 	const struct bss_op *op;
@@ -29,12 +90,13 @@ struct pager {
 	int64_t total;	       /* from the first page */
 	size_t n_pages;
 	size_t window;
+	pthread_mutex_t parse_lock; /* held while a worker's answer is a tree */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	/* guarded by lock: */
 	size_t next_claim;   /* next page a worker takes */
 	size_t next_deliver; /* next page the caller gets */
-	json_object **slots; /* window entries, page k at k % window; NULL = not ready */
+	struct slot *slots;  /* window entries, page k at k % window */
 	bool stop;
 	int rc;
 	struct bss_error err;
@@ -93,8 +155,10 @@ static int page_request(const struct pager *p, size_t k, const char *marker,
 	return 0;
 }
 
+/* Fetches page k as a tree (ans) or, with raw, as bytes (see
+ * bss_client_call_op_raw). */
 static int fetch_page(struct pager *p, size_t k, const char *marker, json_object **ans,
-		      struct bss_error *err)
+		      struct bss_raw_answer *raw, struct bss_error *err)
 {
 	struct bss_kv *kvs = calloc(p->req->n_query + 2, sizeof(*kvs));
 	if (!kvs)
@@ -103,7 +167,9 @@ static int fetch_page(struct pager *p, size_t k, const char *marker, json_object
 	struct bss_request r;
 	json_object *body = NULL;
 	int rc = page_request(p, k, marker, &r, kvs, num, &body);
-	if (rc == 0)
+	if (rc == 0 && raw)
+		rc = bss_client_call_op_raw(p->c, p->op, &r, &p->parse_lock, raw, err);
+	else if (rc == 0)
 		rc = bss_client_call_op(p->c, p->op, &r, ans, err);
 	else
 		bss_error_set(err, 0, "BSSFS.BAD_REQUEST", "cannot build page %zu", k);
@@ -139,11 +205,12 @@ static bool total_of(const struct bss_op *op, json_object *ans, int64_t *t)
 	return *t >= 0;
 }
 
-/* Checks page k against the first page's total. */
-static int check_page(struct pager *p, size_t k, json_object *ans, struct bss_error *err)
+/* Checks page k (its summary) against the first page's total. */
+static int check_page(struct pager *p, size_t k, const struct bss_raw_answer *ans,
+		      struct bss_error *err)
 {
-	int64_t t = -1;
-	if (!total_of(p->op, ans, &t) || t != p->total) {
+	int64_t t = ans->has_total ? ans->total : -1;
+	if (t < 0 || t != p->total) {
 		inconsistent(err, "page %zu: total %lld, first page said %lld", k, (long long)t,
 			     (long long)p->total);
 		return -EIO;
@@ -151,7 +218,7 @@ static int check_page(struct pager *p, size_t k, json_object *ans, struct bss_er
 	size_t want = (size_t)p->total - k * p->limit;
 	if (want > p->limit)
 		want = p->limit;
-	size_t got = records_in(p->op, ans);
+	size_t got = ans->records;
 	if (got != want) {
 		inconsistent(err, "page %zu: %lld records, expected %lld", k, (long long)got,
 			     (long long)want);
@@ -184,21 +251,25 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		struct bss_error err;
 		bss_error_reset(&err, p->op->name);
-		json_object *ans = NULL;
-		int rc = fetch_page(p, k, NULL, &ans, &err);
+		struct bss_raw_answer ans = {.total = -1};
+		int rc = fetch_page(p, k, NULL, NULL, &ans, &err);
 		if (rc == 0)
-			rc = check_page(p, k, ans, &err);
+			rc = check_page(p, k, &ans, &err);
+		if (rc == 0 && ans.body) { /* drop the slack of the receive buffer */
+			char *b = realloc(ans.body, ans.body_len + 1);
+			if (b)
+				ans.body = b;
+		}
 		pthread_mutex_lock(&p->lock);
-		if (rc < 0) {
-			json_object_put(ans);
-			fail(p, rc, &err);
+		if (rc < 0 || p->stop) {
+			free(ans.body);
+			if (rc < 0)
+				fail(p, rc, &err);
 			break;
 		}
-		if (p->stop) {
-			json_object_put(ans);
-			break;
-		}
-		p->slots[k % p->window] = ans;
+		held_add(ans.body_len);
+		p->slots[k % p->window] =
+		    (struct slot){.ready = true, .body = ans.body, .len = ans.body_len};
 		pthread_cond_broadcast(&p->cond);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -221,7 +292,7 @@ static int fetch_sequential(struct pager *p, bss_page_fn fn, void *ctx, struct b
 	int rc = 0;
 	for (size_t k = 0; k < MAX_SEQ_PAGES; k++) {
 		json_object *ans = NULL;
-		rc = fetch_page(p, k, marker, &ans, err);
+		rc = fetch_page(p, k, marker, &ans, NULL, err);
 		if (rc < 0)
 			break;
 		size_t n = records_in(p->op, ans);
@@ -262,7 +333,7 @@ static int fetch_parallel(struct pager *p, json_object *first, bss_page_fn fn, v
 	size_t workers = (size_t)p->c->max_concurrency;
 	if (workers > p->n_pages - 1)
 		workers = p->n_pages - 1;
-	p->window = workers * 2;
+	p->window = workers + 1;
 	p->next_claim = 1;
 	p->next_deliver = 1;
 	p->slots = calloc(p->window ? p->window : 1, sizeof(*p->slots));
@@ -287,7 +358,7 @@ static int fetch_parallel(struct pager *p, json_object *first, bss_page_fn fn, v
 	json_object_put(first);
 	for (size_t k = 1; rc == 0 && k < p->n_pages; k++) {
 		pthread_mutex_lock(&p->lock);
-		while (!p->stop && !p->slots[k % p->window])
+		while (!p->stop && !p->slots[k % p->window].ready)
 			pthread_cond_wait(&p->cond, &p->lock);
 		if (p->stop) {
 			rc = p->rc;
@@ -295,17 +366,35 @@ static int fetch_parallel(struct pager *p, json_object *first, bss_page_fn fn, v
 			pthread_mutex_unlock(&p->lock);
 			break;
 		}
-		json_object *ans = p->slots[k % p->window];
-		p->slots[k % p->window] = NULL;
+		struct slot sl = p->slots[k % p->window];
+		p->slots[k % p->window] = (struct slot){0};
 		pthread_mutex_unlock(&p->lock);
-		int cb = fn(ctx, ans, k, k * p->limit);
-		json_object_put(ans);
+		/* parse here, free the bytes before the callback and the tree
+		 * right after it */
+		json_object *ans = NULL;
+		char why[128];
+		int prc = bss_json_parse(sl.body, sl.len, &ans, why, sizeof(why));
+		free(sl.body);
+		held_sub(sl.len);
+		if (prc < 0) { /* the worker parsed the same bytes: memory */
+			bss_error_set(err, 0, prc == -ENOMEM ? "BSSFS.NOMEM" : "BSSFS.BAD_ANSWER",
+				      "page %zu: cannot parse again: %s", k,
+				      prc == -ENOMEM ? "out of memory" : why);
+			rc = prc == -ENOMEM ? -ENOMEM : -EIO;
+		}
+		int cb = 0;
+		if (rc == 0) {
+			tree_add();
+			cb = fn(ctx, ans, k, k * p->limit);
+			json_object_put(ans);
+			tree_sub();
+		}
 		pthread_mutex_lock(&p->lock);
 		p->next_deliver = k + 1;
-		if (cb < 0) {
+		if (cb < 0)
 			rc = callback_stop(cb, err);
+		if (rc < 0)
 			p->stop = true;
-		}
 		pthread_cond_broadcast(&p->cond);
 		pthread_mutex_unlock(&p->lock);
 	}
@@ -315,8 +404,11 @@ static int fetch_parallel(struct pager *p, json_object *first, bss_page_fn fn, v
 	pthread_mutex_unlock(&p->lock);
 	for (size_t i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
-	for (size_t i = 0; i < p->window; i++)
-		json_object_put(p->slots[i]);
+	for (size_t i = 0; i < p->window; i++) {
+		if (p->slots[i].ready)
+			held_sub(p->slots[i].len);
+		free(p->slots[i].body);
+	}
 	free(p->slots);
 	free(tids);
 	return rc;
@@ -352,13 +444,14 @@ int bss_client_fetch_all_op(struct bss_client *c, const struct bss_op *op,
 		p.body_text = body_text;
 	}
 	pthread_mutex_init(&p.lock, NULL);
+	pthread_mutex_init(&p.parse_lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
 	int rc;
 	if (op->paging == BSS_PAGE_MARKER || !op->total_key) {
 		rc = fetch_sequential(&p, fn, ctx, err);
 	} else {
 		json_object *first = NULL;
-		rc = fetch_page(&p, 0, NULL, &first, err);
+		rc = fetch_page(&p, 0, NULL, &first, NULL, err);
 		if (rc == 0) {
 			int64_t t = 0;
 			size_t n = records_in(op, first);
@@ -385,6 +478,7 @@ int bss_client_fetch_all_op(struct bss_client *c, const struct bss_op *op,
 		}
 	}
 	pthread_mutex_destroy(&p.lock);
+	pthread_mutex_destroy(&p.parse_lock);
 	pthread_cond_destroy(&p.cond);
 	free(body_text);
 	if (rc < 0 && err->op[0] == '\0')

@@ -173,8 +173,22 @@ static void scrub_error(const struct bss_client *c, struct bss_error *err)
 	scrub(err->code, c->security_token);
 }
 
-/* Classifies one exchange, filling err on failure and *out on success. */
+/* Summary of a parsed answer for a raw call (total and record count). */
+static void summarise(const struct bss_op *op, json_object *ans, struct bss_raw_answer *raw)
+{
+	json_object *t = op->total_key ? bss_json_get(ans, op->total_key) : NULL;
+	raw->has_total = t && json_object_is_type(t, json_type_int);
+	raw->total = raw->has_total ? json_object_get_int64(t) : -1;
+	json_object *a = op->records_key ? bss_json_get(ans, op->records_key) : NULL;
+	raw->records =
+	    a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+/* Classifies one exchange, filling err on failure and *out on success.
+ * With raw: the answer is parsed (under raw_lock when given) only to be
+ * validated and summarised, then freed; the body moves to raw->body. */
 static enum verdict classify(const struct bss_op *op, struct bss_http_result *r, json_object **out,
+			     struct bss_raw_answer *raw, pthread_mutex_t *raw_lock,
 			     struct bss_error *err)
 {
 	if (r->curl_code != CURLE_OK) {
@@ -194,20 +208,38 @@ static enum verdict classify(const struct bss_op *op, struct bss_http_result *r,
 		}
 		json_object *ans = NULL;
 		char why[128];
-		if (bss_json_parse(r->body, r->body_len, &ans, why, sizeof(why)) < 0) {
+		if (raw && raw_lock)
+			pthread_mutex_lock(raw_lock);
+		int prc = bss_json_parse(r->body, r->body_len, &ans, why, sizeof(why));
+		bool has_error = prc == 0 && bss_body_has_error(ans);
+		if (raw && prc == 0 && !has_error) {
+			summarise(op, ans, raw);
+			json_object_put(ans);
+			ans = NULL;
+		}
+		if (raw && raw_lock)
+			pthread_mutex_unlock(raw_lock);
+		if (prc < 0) {
 			bss_error_set(err, status, "BSSFS.BAD_ANSWER", "unparsable answer: %s",
 				      why);
 			if (!op->idempotent)
 				err->outcome_unknown = true;
 			return V_RETRY;
 		}
-		if (bss_body_has_error(ans)) {
+		if (has_error) {
 			bss_error_from_body(status, r->body, r->body_len, err);
 			json_object_put(ans);
 			if (!err->request_id[0])
 				snprintf(err->request_id, sizeof(err->request_id), "%s",
 					 r->request_id);
 			return throttle_code(err->code) ? V_RETRY : V_FAIL;
+		}
+		if (raw) {
+			raw->body = r->body;
+			raw->body_len = r->body_len;
+			r->body = NULL;
+			r->body_len = 0;
+			return V_OK;
 		}
 		*out = ans;
 		return V_OK;
@@ -235,8 +267,9 @@ static int64_t backoff_ms(struct bss_client *c, int attempt, int retry_after_s)
 	return (int64_t)(rng_next() % (uint64_t)(cap + 1)); /* full jitter */
 }
 
-int bss_client_call_op(struct bss_client *c, const struct bss_op *op, const struct bss_request *req,
-		       json_object **out, struct bss_error *err)
+static int call(struct bss_client *c, const struct bss_op *op, const struct bss_request *req,
+		json_object **out, struct bss_raw_answer *raw, pthread_mutex_t *raw_lock,
+		struct bss_error *err)
 {
 	struct bss_error local;
 	json_object *discard = NULL;
@@ -246,6 +279,8 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op, const stru
 	if (!out)
 		out = &discard;
 	*out = NULL;
+	if (raw)
+		*raw = (struct bss_raw_answer){.total = -1};
 	if (!op) {
 		bss_error_set(err, 0, "BSSFS.UNKNOWN_OP", "unknown operation %s",
 			      req && req->op ? req->op : "(null)");
@@ -311,7 +346,7 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op, const stru
 			break;
 		}
 		bss_stats_attempt(s, r.status, r.body_len, bss_mono_ms() - t0, attempt > 1);
-		v = classify(op, &r, out, err);
+		v = classify(op, &r, out, raw, raw_lock, err);
 		scrub_error(c, err);
 		if (v == V_OK) { /* forget earlier attempts' failures */
 			err->http_status = (int)r.status;
@@ -357,6 +392,19 @@ int bss_client_call_op(struct bss_client *c, const struct bss_op *op, const stru
 		 err->request_id[0] ? err->request_id : "-", attempt, attempt == 1 ? "" : "s",
 		 err->outcome_unknown ? ", outcome unknown" : "");
 	return rc;
+}
+
+int bss_client_call_op(struct bss_client *c, const struct bss_op *op, const struct bss_request *req,
+		       json_object **out, struct bss_error *err)
+{
+	return call(c, op, req, out, NULL, NULL, err);
+}
+
+int bss_client_call_op_raw(struct bss_client *c, const struct bss_op *op,
+			   const struct bss_request *req, pthread_mutex_t *parse_lock,
+			   struct bss_raw_answer *raw, struct bss_error *err)
+{
+	return call(c, op, req, NULL, raw, parse_lock, err);
 }
 
 int bss_client_call(struct bss_client *c, const struct bss_request *req, json_object **out,

@@ -20,6 +20,8 @@ struct pages_srv {
 	int delay_ms;
 	int change_total_at; /* request offset (records) at which total grows; -1 none */
 	int short_at;	     /* record offset of a page answered one short; -1 none */
+	int garble_at;	     /* record offset whose first answer is cut short; -1 none */
+	int garbled;	     /* answers cut short so far */
 	int bad_requests;    /* requests missing the caller's own fields */
 	char seen_domain[64];
 };
@@ -90,6 +92,12 @@ static void pages_handler(void *ctx, const struct ts_request *req, struct ts_res
 		count = 0;
 	if (ps->short_at >= 0 && from == ps->short_at)
 		count--;
+	if (ps->garble_at >= 0 && from == ps->garble_at &&
+	    __atomic_add_fetch(&ps->garbled, 1, __ATOMIC_SEQ_CST) == 1) {
+		ts_body(resp, 200, "{\"total_count\":1,\"bill_sums\":[");
+		json_object_put(body);
+		return;
+	}
 	json_object *ans = json_object_new_object();
 	json_object_object_add(ans, ps->records_key, records((int)from, (int)count));
 	if (ps->style == BSS_PAGE_MARKER) {
@@ -176,6 +184,7 @@ static void env_start(struct env *e, enum bss_paging style, const char *rk, cons
 	e->ps.delay_ms = delay_ms;
 	e->ps.change_total_at = -1;
 	e->ps.short_at = -1;
+	e->ps.garble_at = -1;
 	e->s = ts_start(pages_handler, &e->ps);
 	struct bss_client_config cfg = {
 	    .domain_id = T_DOMAIN, .max_rps = 1000, .max_concurrency = 4, .backoff_base_ms = 1};
@@ -380,8 +389,55 @@ static void test_bounded_window(void **state)
 	assert_int_equal(e.cl.next_page, 60);
 	assert_int_equal(e.cl.order_errors, 0);
 	print_message("workers ran at most %d requests ahead of the consumer\n", e.cl.max_ahead);
-	assert_true(e.cl.max_ahead <= 8); /* window = 2 x 4 workers */
+	assert_true(e.cl.max_ahead <= 5); /* window = 4 workers + 1 */
 	assert_true(e.cl.max_ahead >= 2);
+	env_stop(&e);
+}
+
+/* The window keeps raw bodies, not trees: with a slow consumer, at most
+ * `window` pages of bytes wait, and only the delivered page is a tree. */
+static void test_window_holds_bytes(void **state)
+{
+	(void)state;
+	struct env e;
+	env_start(&e, BSS_PAGE_OFFSET, "bill_sums", "total_count", 2000, 0);
+	e.cl.delay_ms = 10;
+	struct bss_op op = test_op("ShowCustomerMonthlySum", BSS_PAGE_OFFSET, 50);
+	struct bss_request req = {.op = op.name, .query = keep_q, .n_query = 1};
+	struct bss_error err;
+	struct bss_paging_peaks pk;
+	bss_paging_peaks(&pk, true);
+	assert_int_equal(bss_client_fetch_all_op(e.c, &op, &req, on_page, &e.cl, &err), 0);
+	assert_int_equal(e.cl.next_page, 40);
+	assert_int_equal(e.cl.order_errors, 0);
+	bss_paging_peaks(&pk, false);
+	print_message("window peak: %zu pages, %zu bytes, %zu delivered trees\n", pk.pages,
+		      pk.bytes, pk.trees);
+	/* window = 4 workers + 1 pages of bytes (the page being parsed for
+	 * delivery included) */
+	assert_true(pk.pages <= 5);
+	assert_true(pk.pages >= 2);		      /* the slow consumer lets them pile up */
+	assert_true(pk.bytes <= 5 * (50 * 40 + 200)); /* < 40 bytes a record */
+	assert_int_equal(pk.trees, 1);
+	env_stop(&e);
+}
+
+/* An unparsable page is retried by its worker; the deliverer sees it once. */
+static void test_unparsable_page_retried(void **state)
+{
+	(void)state;
+	struct env e;
+	env_start(&e, BSS_PAGE_OFFSET, "bill_sums", "total_count", 100, 0);
+	e.ps.garble_at = 50;
+	struct bss_op op = test_op("ShowCustomerMonthlySum", BSS_PAGE_OFFSET, 10);
+	struct bss_request req = {.op = op.name, .query = keep_q, .n_query = 1};
+	struct bss_error err;
+	assert_int_equal(bss_client_fetch_all_op(e.c, &op, &req, on_page, &e.cl, &err), 0);
+	assert_int_equal(e.ps.garbled, 2);
+	assert_int_equal(e.cl.next_page, 10);
+	assert_int_equal(e.cl.next_record, 100);
+	assert_int_equal(e.cl.order_errors, 0);
+	assert_int_equal(ts_count(e.s), 11);
 	env_stop(&e);
 }
 
@@ -398,7 +454,7 @@ static void test_callback_stops(void **state)
 	assert_string_equal(err.code, "BSSFS.CALLBACK");
 	assert_int_equal(e.cl.next_page, 3);
 	int n = ts_count(e.s);
-	assert_true(n <= 3 + 8 + 4);
+	assert_true(n <= 3 + 5 + 4);
 	struct timespec ts = {0, 100 * 1000000L};
 	nanosleep(&ts, NULL);
 	assert_int_equal(ts_count(e.s), n); /* nothing after return */
@@ -408,11 +464,17 @@ static void test_callback_stops(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_offset_query),	cmocka_unit_test(test_offset_body),
-	    cmocka_unit_test(test_page_number),		cmocka_unit_test(test_marker),
-	    cmocka_unit_test(test_real_op_and_unpaged), cmocka_unit_test(test_inconsistent_total),
-	    cmocka_unit_test(test_short_page),		cmocka_unit_test(test_bounded_window),
+	    cmocka_unit_test(test_offset_query),
+	    cmocka_unit_test(test_offset_body),
+	    cmocka_unit_test(test_page_number),
+	    cmocka_unit_test(test_marker),
+	    cmocka_unit_test(test_real_op_and_unpaged),
+	    cmocka_unit_test(test_inconsistent_total),
+	    cmocka_unit_test(test_short_page),
+	    cmocka_unit_test(test_bounded_window),
 	    cmocka_unit_test(test_callback_stops),
+	    cmocka_unit_test(test_window_holds_bytes),
+	    cmocka_unit_test(test_unparsable_page_retried),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

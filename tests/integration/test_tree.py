@@ -192,6 +192,37 @@ class TreeMonthsOption(MountedCase):
 
 
 @harness.require_binaries
+class TreeListingConcurrency(MountedCase):
+    """DESIGN §3: a listing fetches a directory's files concurrently, so
+    `ls -l` waits for the slowest file, not for the sum."""
+
+    def test_ls_l_waits_for_slowest_not_sum(self):
+        import subprocess
+        self.emu.set_latency("400")
+        self.addCleanup(self.emu.set_latency, os.environ.get("BSSFS_EMU_LATENCY") or "0")
+        months = [m for m in self.mnt.months() if harness.month_is_closed(m)]
+        # one file alone: the cost of one fetch
+        t0 = time.monotonic()
+        os.stat(self.mnt.path("bills/%s/summary.json" % months[0]))
+        one = time.monotonic() - t0
+        c0 = self.emu.stats()["requests_total"]
+        t0 = time.monotonic()
+        r = subprocess.run(["ls", "-l", self.mnt.path("bills/" + months[1])],
+                           stdout=subprocess.PIPE, timeout=300)
+        dt = time.monotonic() - t0
+        n = self.emu.stats()["requests_total"] - c0
+        print("\n       ls -l: %d requests in %.2fs (one file %.2fs)" % (n, dt, one), flush=True)
+        self.assertEqual(r.returncode, 0)
+        files = [l for l in r.stdout.decode().splitlines() if l.startswith("-")]
+        self.assertGreaterEqual(len(files), 8)
+        for l in files:
+            self.assertNotEqual(l.split()[4], "0", "ls -l shows size 0: " + l)
+        self.assertLess(dt, max(0.6 * n * 0.4, 2 * one),
+                        "ls -l of %d files (%d requests at 400 ms) took %.1fs; one file %.1fs"
+                        % (len(files), n, dt, one))
+
+
+@harness.require_binaries
 class TreeLazySize(MountedCase):
     MOUNT_OPTS = {"lazy_size": True}
 

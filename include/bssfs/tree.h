@@ -45,6 +45,7 @@ enum bss_tree_kind {
 	BSS_TREE_FILE,	  /* content fetched through the cache */
 	BSS_TREE_LIVE,	  /* generated at open, not cached (.bssfs/stats.json...) */
 	BSS_TREE_REFRESH, /* .bssfs/refresh: write-only control file */
+	BSS_TREE_CONTROL, /* orders/<id>/pay ...: one JSON document per close (DESIGN §6) */
 };
 
 /* How a file's content is made. */
@@ -58,6 +59,7 @@ enum bss_tree_render {
 	BSS_TR_RENEW_PRICE, /* {"month": ..., "year": ...} of ListRenewRateOnPeriod */
 	BSS_TR_STATS,	    /* .bssfs/stats.json */
 	BSS_TR_CONFIG,	    /* .bssfs/config.json */
+	BSS_TR_CONTROL,	    /* a control file: the outcome of its last action */
 };
 
 /* How the operation's input is found beyond the row's parameters. */

@@ -52,6 +52,7 @@ int bss_fs_new(const struct bss_fs_options *opt, struct bss_client *client, stru
 	fs->uid = getuid();
 	fs->gid = getgid();
 	pthread_mutex_init(&fs->memo_lock, NULL);
+	fs_ctl_init(fs);
 	*out = fs;
 	return 0;
 }
@@ -93,6 +94,7 @@ void bss_fs_free(struct bss_fs *fs)
 		return;
 	bss_cache_free(fs->cache);
 	fs_forget_ids(fs);
+	fs_ctl_free(fs);
 	pthread_mutex_destroy(&fs->memo_lock);
 	free(fs);
 }

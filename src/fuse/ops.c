@@ -12,14 +12,9 @@
 #include "bssfs/log.h"
 #include "fs_internal.h"
 
-/* One open file: a cached file's descriptor, a generated buffer, or the
- * refresh control file's input. */
-struct handle {
-	int fd;	   /* cached content, or -1 */
-	char *buf; /* generated content or refresh input */
-	size_t len, cap;
-	bool refresh;
-};
+/* One open file (struct handle, fs_internal.h): a cached file's
+ * descriptor, a generated buffer, the refresh control file's input, or a
+ * document handle of control.c. */
 
 static struct bss_fs *FS(void)
 {
@@ -73,10 +68,19 @@ static int do_getattr(const char *path, struct stat *st, struct fuse_file_info *
 	struct bss_fs *fs = FS();
 	struct bss_tree_node n;
 	struct bss_error err;
+	memset(st, 0, sizeof(*st));
+	if (fs_mem_stat(fs, path, st) == 0) { /* prices/ and temp files */
+		st->st_ino = bss_tree_ino(path[0] == '/' ? path + 1 : path);
+		st->st_uid = fs->uid;
+		st->st_gid = fs->gid;
+		st->st_blksize = 4096;
+		st->st_blocks = (st->st_size + 511) / 512;
+		st->st_atime = st->st_ctime = st->st_mtime;
+		return 0;
+	}
 	int rc = fs_resolve(fs, path, &n, &err);
 	if (rc < 0)
 		return fail("getattr", path, rc, &err);
-	memset(st, 0, sizeof(*st));
 	st->st_ino = bss_tree_ino(n.path);
 	st->st_uid = fs->uid;
 	st->st_gid = fs->gid;
@@ -90,6 +94,9 @@ static int do_getattr(const char *path, struct stat *st, struct fuse_file_info *
 		st->st_mode = S_IFREG | 0200;
 		st->st_nlink = 1;
 		st->st_mtime = fs->mount_time;
+		break;
+	case BSS_TREE_CONTROL:
+		fs_ctl_stat(fs, &n, st);
 		break;
 	case BSS_TREE_LIVE:
 	case BSS_TREE_FILE:
@@ -217,6 +224,8 @@ static int do_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t
 		if (rc < 0)
 			return fail("readdir", path, rc, &err);
 	}
+	c.prefetch = false;
+	fs_mem_list(fs, n.path, add_name, &c); /* prices/ files, editors' temp files */
 	return 0;
 }
 
@@ -225,17 +234,34 @@ static int do_open(const char *path, struct fuse_file_info *fi)
 	struct bss_fs *fs = FS();
 	struct bss_tree_node n;
 	struct bss_error err;
-	int rc = fs_resolve(fs, path, &n, &err);
-	if (rc < 0)
-		return fail("open", path, rc, &err);
-	int acc = fi->flags & O_ACCMODE;
-	if (n.row->kind == BSS_TREE_DIR)
-		return -EISDIR;
 	struct handle *h = calloc(1, sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	h->fd = -1;
-	if (n.row->kind == BSS_TREE_REFRESH) {
+	int rc = fs_mem_open(fs, path, fi, h);
+	if (rc != -ENOENT) {
+		if (rc < 0) {
+			fs_doc_release(fs, h);
+			free(h->buf);
+			free(h);
+			return rc;
+		}
+		fi->fh = (uint64_t)(uintptr_t)h;
+		return 0;
+	}
+	rc = fs_resolve(fs, path, &n, &err);
+	if (rc < 0) {
+		free(h);
+		return fail("open", path, rc, &err);
+	}
+	int acc = fi->flags & O_ACCMODE;
+	if (n.row->kind == BSS_TREE_DIR) {
+		free(h);
+		return -EISDIR;
+	}
+	if (n.row->kind == BSS_TREE_CONTROL) {
+		rc = fs_ctl_open(fs, &n, fi, h);
+	} else if (n.row->kind == BSS_TREE_REFRESH) {
 		h->refresh = true;
 		fi->direct_io = 1;
 	} else if (acc != O_RDONLY) {
@@ -269,6 +295,8 @@ static int do_read(const char *path, char *buf, size_t size, off_t off, struct f
 		return -EBADF;
 	if (h->refresh)
 		return 0;
+	if (h->control || h->mem)
+		return fs_doc_read(FS(), h, buf, size, off);
 	if (h->fd >= 0) {
 		ssize_t n = pread(h->fd, buf, size, off);
 		return n < 0 ? fail("read", path, -errno, NULL) : (int)n;
@@ -354,8 +382,11 @@ static int apply_refresh(struct bss_fs *fs, struct handle *h, bool all_input)
 static int do_write(const char *path, const char *data, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
-	(void)off;
 	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+	if (h && (h->control || h->mem)) {
+		int rc = fs_doc_write(FS(), h, data, size, off);
+		return rc < 0 ? fail("write", path, rc, NULL) : rc;
+	}
 	if (!h || !h->refresh)
 		return -EROFS;
 	if (h->len + size > 64 * 1024)
@@ -376,6 +407,8 @@ static int do_write(const char *path, const char *data, size_t size, off_t off,
 static int do_flush(const char *path, struct fuse_file_info *fi)
 {
 	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
+	if (h && (h->control || h->mem))
+		return fs_doc_flush(FS(), h, false); /* close(2) gets this error */
 	if (h && h->refresh && h->len) {
 		int rc = apply_refresh(FS(), h, true);
 		if (rc < 0)
@@ -390,6 +423,7 @@ static int do_release(const char *path, struct fuse_file_info *fi)
 	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
 	if (!h)
 		return 0;
+	fs_doc_release(FS(), h);
 	if (h->fd >= 0)
 		close(h->fd);
 	free(h->buf);
@@ -399,22 +433,57 @@ static int do_release(const char *path, struct fuse_file_info *fi)
 
 static int do_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
-	(void)size;
-	(void)fi;
+	struct bss_fs *fs = FS();
+	struct handle *h = fi ? (struct handle *)(uintptr_t)fi->fh : NULL;
+	int rc = 0;
+	if (fs_doc_truncate(fs, path, size, h, &rc))
+		return rc;
 	struct bss_tree_node n;
 	struct bss_error err;
-	int rc = fs_resolve(FS(), path, &n, &err);
+	rc = fs_resolve(fs, path, &n, &err);
 	if (rc < 0)
 		return rc;
+	if (n.row->kind == BSS_TREE_CONTROL) /* without a handle: the document is not touched */
+		return fs->purchases == BSS_PURCHASE_OFF ? -EACCES : 0;
 	return n.row->kind == BSS_TREE_REFRESH ? 0 : -EROFS;
 }
 
 static int do_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
-	(void)path;
 	(void)mode;
+	struct bss_fs *fs = FS();
+	struct handle *h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	h->fd = -1;
+	int rc = fs_mem_create(fs, path, fi, h);
+	if (rc < 0) {
+		fs_doc_release(fs, h);
+		free(h->buf);
+		free(h);
+		return rc;
+	}
+	fi->fh = (uint64_t)(uintptr_t)h;
+	return 0;
+}
+
+static int do_unlink(const char *path)
+{
+	return fs_mem_unlink(FS(), path) == 0 ? 0 : -EROFS;
+}
+
+static int do_fsync(const char *path, int datasync, struct fuse_file_info *fi)
+{
+	(void)path;
+	(void)datasync;
 	(void)fi;
-	return -EACCES;
+	return 0; /* documents are acted on at close, never at fsync */
+}
+
+static bool is_mem(const char *path)
+{
+	struct stat st;
+	return fs_mem_stat(FS(), path, &st) == 0;
 }
 
 static int do_mknod(const char *path, mode_t mode, dev_t dev)
@@ -447,15 +516,19 @@ static int do_rofs2(const char *from, const char *to)
 
 static int do_rename(const char *from, const char *to, unsigned int flags)
 {
-	(void)flags;
-	return do_rofs2(from, to);
+	int rc = fs_mem_rename(FS(), from, to, flags);
+	if (rc == -ENOENT)
+		return do_rofs2(from, to);
+	if (rc < 0 && rc != -EEXIST)
+		bss_warn("rename %s -> %s: %s", from, to, strerror(-rc));
+	return rc;
 }
 
 static int do_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
 	(void)mode;
 	(void)fi;
-	return do_rofs1(path);
+	return is_mem(path) ? 0 : do_rofs1(path);
 }
 
 static int do_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
@@ -463,14 +536,14 @@ static int do_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_inf
 	(void)uid;
 	(void)gid;
 	(void)fi;
-	return do_rofs1(path);
+	return is_mem(path) ? 0 : do_rofs1(path);
 }
 
 static int do_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
 {
 	(void)tv;
 	(void)fi;
-	return do_rofs1(path);
+	return is_mem(path) ? 0 : do_rofs1(path);
 }
 
 static int do_statfs(const char *path, struct statvfs *sv)
@@ -512,7 +585,8 @@ static const struct fuse_operations ops = {
     .create = do_create,
     .mknod = do_mknod,
     .mkdir = do_mkdir,
-    .unlink = do_rofs1,
+    .unlink = do_unlink,
+    .fsync = do_fsync,
     .rmdir = do_rofs1,
     .symlink = do_rofs2,
     .link = do_rofs2,

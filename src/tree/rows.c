@@ -50,6 +50,13 @@
 		}                                                                                  \
 	}
 
+/* A control file (DESIGN §6): its name is the action (bssfs/purchase.h). */
+#define CONTROL(pat)                                                                               \
+	{                                                                                          \
+		.pattern = pat, .kind = BSS_TREE_CONTROL, .render = BSS_TR_CONTROL,                \
+		.fresh = BSS_FRESH_LIVE                                                            \
+	}
+
 #define ALL 0u
 #define INTL BSS_SITE_INTL
 #define CN BSS_SITE_CN
@@ -133,6 +140,8 @@ const struct bss_tree_row bss_tree_rows[] = {
      .params = {P("order_id", "{arg}")}},
     JSON1("orders/{id}/discounts.json", "ListOrderDiscounts", BSS_FRESH_ACCOUNT, ALL,
 	  P("order_id", "{arg}")),
+    CONTROL("orders/{id}/pay"),
+    CONTROL("orders/{id}/cancel"),
 
     DIR("subscriptions", BSS_FRESH_STATIC, ALL),
     PAIR("subscriptions/subscriptions", "ListPayPerUseCustomerResources", BSS_FRESH_ACCOUNT, ALL),
@@ -146,6 +155,13 @@ const struct bss_tree_row bss_tree_rows[] = {
      .render = BSS_TR_RENEW_PRICE,
      .fresh = BSS_FRESH_ACCOUNT,
      .params = {P("resource_ids", "{arg}"), P("period_num", "1")}},
+    CONTROL("subscriptions/{id}/renew"),
+    CONTROL("subscriptions/{id}/auto-renew"),
+    CONTROL("subscriptions/{id}/to-on-demand"),
+    CONTROL("subscriptions/{id}/unsubscribe"),
+
+    /* price inquiries: the files are the mount's, in memory (src/fuse/control.c) */
+    DIR("prices", BSS_FRESH_STATIC, ALL),
 
     DIR("invoices", BSS_FRESH_STATIC, INTL),
     PAIR("invoices/invoices", "ListInvoices", BSS_FRESH_OTHER, INTL,

@@ -499,6 +499,18 @@ static void invalidate(struct bss_fs *fs, unsigned bits, const char *ctl_path)
 				inval_dir(fs, own_dir);
 		}
 	}
+	if (bits & BSS_INVAL_BALANCES) {
+		/* a payment is a fee record of the current month */
+		char cur[16], dir[32];
+		bss_month_format(bss_month_current(bss_wall_ms()), cur, sizeof(cur));
+		snprintf(dir, sizeof(dir), "bills/%s", cur);
+		if (fs->cache) {
+			bss_cache_drop(fs->cache, dir);
+			bss_cache_drop(fs->cache, "bills/months.csv");
+		}
+		inval_dir(fs, dir);
+		inval_dir(fs, "bills");
+	}
 	fs_forget_ids(fs);
 }
 

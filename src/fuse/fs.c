@@ -350,16 +350,23 @@ static void write_readme(struct bss_fs *fs, FILE *f)
 		"  packages/       packages.{json,csv}, usage.{json,csv}\n"
 		"  bills/          months.csv; <YYYY-MM>/summary, resources, daily, records%s\n"
 		"  orders/         orders.{json,csv}; <order_id>/order.json, items.csv, "
-		"discounts.json\n"
+		"discounts.json,\n"
+		"                  control files pay, cancel\n"
 		"  subscriptions/  subscriptions.{json,csv}; <resource_id>/resource.json, "
-		"renew-price.json\n"
+		"renew-price.json,\n"
+		"                  control files renew, auto-renew, to-on-demand, unsubscribe\n"
+		"  prices/         price inquiries: write a request file, read the quote back\n"
 		"%s"
 		"  eps/            projects.{json,csv}, quota.json; <id>/project.json, "
 		"resources.{json,csv}\n"
 		"  .bssfs/         stats.json, config.json, refresh\n\n",
 		cn ? "" : ", expenditure-quota.json", cn ? ", fee-records" : "",
 		cn ? "" : "  invoices/       invoices.{json,csv}\n");
-	fputs("Files are read-only. Closed months (final from day 5, UTC+8, of the next month)\n"
+	fprintf(f,
+		"Purchases: %s (-o purchases=off|dry-run|on). A control file takes one JSON\n"
+		"document per close and reads back the outcome of its last action.\n\n",
+		bss_purchase_mode_name(fs->purchases));
+	fputs("Other files are read-only. Closed months (final from day 5, UTC+8, of the next month)\n"
 	      "are kept on disk for good; the current month is refreshed hourly, products daily,\n"
 	      "account data every minute, invoices and eps every ten minutes.\n"
 	      "To drop cached data: echo bills/2026-10 > .bssfs/refresh (or: echo all > ...).\n",

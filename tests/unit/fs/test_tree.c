@@ -159,10 +159,20 @@ static void test_enoent(void **state)
 			     "orders/.hidden/order.json",
 			     "orders/x/y/z",
 			     "bills/2026-10/summary.json/x",
-			     "prices"};
+			     "prices/x", /* prices/ files are the FUSE layer's, in memory */
+			     "orders/x/pay/x",
+			     "subscriptions/x/buy"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (bss_tree_lookup(&intl, now, bad[i], &n) != -ENOENT)
 			fail_msg("%s should be ENOENT", bad[i]);
+	/* control files (DESIGN §6) and prices/ */
+	assert_int_equal(bss_tree_lookup(&intl, now, "prices", &n), 0);
+	assert_int_equal(n.row->kind, BSS_TREE_DIR);
+	assert_int_equal(bss_tree_lookup(&intl, now, "orders/x/pay", &n), 0);
+	assert_int_equal(n.row->kind, BSS_TREE_CONTROL);
+	assert_string_equal(n.arg, "x");
+	assert_int_equal(bss_tree_lookup(&intl, now, "subscriptions/r/to-on-demand", &n), 0);
+	assert_int_equal(n.row->kind, BSS_TREE_CONTROL);
 	/* 35 months back is in reach, 36 is not */
 	assert_int_equal(bss_tree_lookup(&intl, now, "bills/2023-12/summary.json", &n), 0);
 	assert_int_equal(bss_tree_lookup(&intl, now, "bills/2026-11", &n), 0);

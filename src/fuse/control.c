@@ -165,6 +165,7 @@ int fs_ctl_open(struct bss_fs *fs, const struct bss_tree_node *n, struct fuse_fi
 		return -ENOMEM;
 	h->control = true;
 	h->writer = is_writer(fi);
+	h->append = (fi->flags & O_APPEND) != 0; /* the kernel's offset is the outcome's size */
 	snprintf(h->id, sizeof(h->id), "%s", n->arg);
 	snprintf(h->path, sizeof(h->path), "%s", n->path);
 	fi->direct_io = 1; /* the outcome changes at every action */
@@ -218,6 +219,7 @@ static int mem_attach(struct memfile *m, struct fuse_file_info *fi, struct handl
 	h->writer = is_writer(fi);
 	snprintf(h->path, sizeof(h->path), "%s", m->path);
 	fi->direct_io = 1;
+	h->append = m->price && (fi->flags & O_APPEND);
 	if (!m->price) {
 		if (h->writer && (fi->flags & O_TRUNC)) {
 			m->len = 0;
@@ -413,7 +415,8 @@ int fs_doc_write(struct bss_fs *fs, struct handle *h, const char *data, size_t s
 	h->wrote = true;
 	if (h->acted)
 		return -EINVAL; /* this handle already submitted its document */
-	int rc = put_at(&h->doc, &h->doc_len, &h->doc_cap, data, size, off);
+	int rc = put_at(&h->doc, &h->doc_len, &h->doc_cap, data, size,
+			h->append ? (off_t)h->doc_len : off);
 	if (rc == -EFBIG)
 		h->too_big = true;
 	return rc;

@@ -57,6 +57,7 @@ struct handle {
 	bool wrote;	   /* a write (even of zero bytes) happened */
 	bool acted;	   /* the document was submitted (or rejected): never again */
 	bool too_big;	   /* a write went past BSS_PURCHASE_MAX_DOC */
+	bool append;	   /* O_APPEND: writes go to the end of the document */
 	char *doc;	   /* the document written through this handle */
 	size_t doc_len, doc_cap;
 	enum bss_action action;

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import unittest
 
 import harness
@@ -116,7 +117,7 @@ class Base:
         return json.loads(data, parse_float=decimal.Decimal)
 
     def control_paths(self):
-        oid = self.pending()[0]
+        oid = self.orders_api()[0]["order_id"]
         rid = self.subscription()
         return ([("orders/%s/%s" % (oid, n), n) for n in ORDER_FILES]
                 + [("subscriptions/%s/%s" % (rid, n), n) for n in SUB_FILES])
@@ -475,6 +476,54 @@ class PurchasesOn(Base, MountedCase):
         self.assertEqual(after["mutating"]["PayOrders"], before["mutating"]["PayOrders"] + 1)
         self.assertFalse(os.path.exists(tmp))
         self.assertEqual(self.outcome("orders/%s/pay" % oid).get("result"), "submitted")
+
+    def test_6_concurrent_closes_pay_once(self):
+        """Two processes write the same pay file and close at the same
+        moment: the actions are serialized, the order is paid once and the
+        other close is EINVAL (no longer pending)."""
+        oid = self.pending()[0]  # renewals of test_4 left pending orders
+        path = self.mnt.path("orders/%s/pay" % oid)
+        before = self.snapshot()
+        fds = [os.open(path, os.O_WRONLY | os.O_TRUNC) for _ in range(2)]
+        for fd in fds:
+            os.write(fd, b"{}\n")
+        barrier = threading.Barrier(2)
+        rcs = []
+
+        def close(fd):
+            barrier.wait()
+            try:
+                os.close(fd)
+                rcs.append(0)
+            except OSError as e:
+                rcs.append(e.errno)
+
+        ts = [threading.Thread(target=close, args=(fd,)) for fd in fds]
+        self.emu.set_latency(150)  # widens the window between status read and PayOrders
+        try:
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join(60)
+        finally:
+            self.emu.set_latency(0)
+        after = self.snapshot()
+        self.assertEqual(sorted(rcs), [0, errno.EINVAL], rcs)
+        self.assertEqual(after["payments"], before["payments"] + 1)
+        self.assertEqual(after["mutating"]["PayOrders"], before["mutating"]["PayOrders"] + 1)
+
+    def test_7_append_is_one_document(self):
+        """`>>` writes at the kernel's idea of the end (the outcome's size):
+        the document still starts at its first byte."""
+        rel = "subscriptions/%s/auto-renew" % self.subscription(2)
+        self.assertGreater(os.stat(self.mnt.path(rel)).st_size, 0)
+        before = self.snapshot()
+        r = subprocess.run(["sh", "-c", 'echo on >> "$1"', "sh", self.mnt.path(rel)])
+        self.assertEqual(r.returncode, 0)
+        out = self.outcome(rel)
+        self.assertEqual(out.get("result"), "submitted", out)
+        self.assertEqual(self.snapshot()["state_changes"].get("AutoRenewalResources", 0),
+                         before["state_changes"].get("AutoRenewalResources", 0) + 1)
 
 
 if __name__ == "__main__":

@@ -694,9 +694,10 @@ int fs_mem_rename(struct bss_fs *fs, const char *from, const char *to, unsigned 
 	const char *fname, *tname;
 	pthread_mutex_lock(&fs->mem_lock);
 	struct memfile *m = mem_find(fs, from);
+	bool price = m && m->price;
 	pthread_mutex_unlock(&fs->mem_lock);
 	if (!m)
-		return -ENOENT;
+		return -ENOENT; /* m is only compared from here on, never read unlocked */
 	if (split_parent(from, fparent, sizeof(fparent), &fname) < 0 ||
 	    split_parent(to, tparent, sizeof(tparent), &tname) < 0 || strcmp(fparent, tparent) != 0)
 		return -EACCES; /* in-memory files stay in their directory */
@@ -706,7 +707,7 @@ int fs_mem_rename(struct bss_fs *fs, const char *from, const char *to, unsigned 
 	struct bss_error err;
 	if (fs_resolve(fs, to, &n, &err) == 0) {
 		/* onto a tree name: only a control file, from a temp file */
-		if (n.row->kind != BSS_TREE_CONTROL || m->price)
+		if (n.row->kind != BSS_TREE_CONTROL || price)
 			return -EACCES;
 		if (flags & RENAME_NOREPLACE)
 			return -EEXIST;
@@ -718,7 +719,7 @@ int fs_mem_rename(struct bss_fs *fs, const char *from, const char *to, unsigned 
 		/* take the temp file's bytes and consume it: one rename, one
 		 * document, whatever happens next */
 		pthread_mutex_lock(&fs->mem_lock);
-		if (!m->linked || mem_find(fs, from) != m) {
+		if (mem_find(fs, from) != m || !m->linked) {
 			pthread_mutex_unlock(&fs->mem_lock);
 			return -ENOENT;
 		}
@@ -740,7 +741,9 @@ int fs_mem_rename(struct bss_fs *fs, const char *from, const char *to, unsigned 
 	pthread_mutex_lock(&fs->mem_lock);
 	struct memfile *t = mem_find(fs, to);
 	int rc = 0;
-	if (t == m) {
+	if (mem_find(fs, from) != m) {
+		rc = -ENOENT; /* unlinked or renamed meanwhile */
+	} else if (t == m) {
 		rc = 0;
 	} else if (t && (flags & RENAME_NOREPLACE)) {
 		rc = -EEXIST;

@@ -131,12 +131,17 @@ struct bss_raw_answer {
 	size_t records; /* length of the op->records_key array, 0 when absent */
 };
 /* bss_client_call_op, keeping the accepted answer as bytes: the answer is
- * parsed (while holding parse_lock, when not NULL) only to classify it
- * (unparsable and error answers are retried or fail as usual) and to fill
- * the summary, then the tree is freed.  On failure raw->body is NULL. */
+ * scanned without building a tree (unparsable answers are retried, error
+ * answers classified as usual) to fill the summary.  On failure raw->body
+ * is NULL. */
 int bss_client_call_op_raw(struct bss_client *c, const struct bss_op *op,
-			   const struct bss_request *req, pthread_mutex_t *parse_lock,
-			   struct bss_raw_answer *raw, struct bss_error *err);
+			   const struct bss_request *req, struct bss_raw_answer *raw,
+			   struct bss_error *err);
+/* The scanner behind it: fills raw's summary (not body) from an answer's
+ * text; *error: a top-level error_code other than "" and CBC.0000.
+ * Returns -1 (why set) for text bss_json_parse refuses, else 0. */
+int bss_scan_answer(const struct bss_op *op, const char *body, size_t len,
+		    struct bss_raw_answer *raw, bool *error, char *why, size_t whylen);
 /* Builds "path?query" parts for a request: path with {params} filled and
  * encoded, wire query. Caller frees both. */
 int bss_build_target(struct bss_client *c, const struct bss_op *op, const struct bss_request *req,

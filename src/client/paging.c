@@ -8,12 +8,11 @@
  *
  * Memory: a page of 1000 wide records is ~1.4 MB of JSON and several
  * times that as a json-c tree, so the window keeps raw bodies, not trees.
- * A worker's answer is parsed once to classify it (unparsable answers are
- * retried) and to check total and record count, under the pager's
- * parse_lock so that at most one worker tree exists at a time, and freed;
- * the delivering thread parses the bytes again right before the callback
- * and frees the tree when it returns.  At most: window raw bodies, one
- * worker tree, one delivered tree.  Marker style and offset operations
+ * A worker's answer is only scanned, without a tree, to classify it
+ * (unparsable answers are retried) and to check total and record count
+ * (bss_client_call_op_raw); the delivering thread parses the bytes right
+ * before the callback and frees the tree when it returns.  At most: window
+ * raw bodies and one delivered tree.  Marker style and offset operations
  * without a total are fetched one page after the other.  Workers are
  * joined before returning. */
 #include <errno.h>
@@ -90,7 +89,6 @@ struct pager {
 	int64_t total;	       /* from the first page */
 	size_t n_pages;
 	size_t window;
-	pthread_mutex_t parse_lock; /* held while a worker's answer is a tree */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	/* guarded by lock: */
@@ -168,7 +166,7 @@ static int fetch_page(struct pager *p, size_t k, const char *marker, json_object
 	json_object *body = NULL;
 	int rc = page_request(p, k, marker, &r, kvs, num, &body);
 	if (rc == 0 && raw)
-		rc = bss_client_call_op_raw(p->c, p->op, &r, &p->parse_lock, raw, err);
+		rc = bss_client_call_op_raw(p->c, p->op, &r, raw, err);
 	else if (rc == 0)
 		rc = bss_client_call_op(p->c, p->op, &r, ans, err);
 	else
@@ -444,7 +442,6 @@ int bss_client_fetch_all_op(struct bss_client *c, const struct bss_op *op,
 		p.body_text = body_text;
 	}
 	pthread_mutex_init(&p.lock, NULL);
-	pthread_mutex_init(&p.parse_lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
 	int rc;
 	if (op->paging == BSS_PAGE_MARKER || !op->total_key) {
@@ -478,7 +475,6 @@ int bss_client_fetch_all_op(struct bss_client *c, const struct bss_op *op,
 		}
 	}
 	pthread_mutex_destroy(&p.lock);
-	pthread_mutex_destroy(&p.parse_lock);
 	pthread_cond_destroy(&p.cond);
 	free(body_text);
 	if (rc < 0 && err->op[0] == '\0')

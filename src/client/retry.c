@@ -173,6 +173,267 @@ static void scrub_error(const struct bss_client *c, struct bss_error *err)
 	scrub(err->code, c->security_token);
 }
 
+/* A strict JSON scanner for raw answers: validates like bss_json_parse
+ * (JSON with json-c's leniencies: ' quotes, raw control characters,
+ * NaN/Infinity, some leading zeros; no trailing data, UTF-8
+ * lead/continuation bytes, integers within 64 bits, nesting depth; the
+ * unit test test_scanner_agrees compares both) without building a tree, and
+ * reads the top-level total, the length of the records array and whether
+ * error_code announces an error.  A page of 1000 wide records is ~1.4 MB
+ * of text but ~10 MB as a json-c tree: workers must not hold trees. */
+#define SCAN_MAX_DEPTH 64
+
+struct scan {
+	const char *p, *end;
+};
+
+struct scan_val {
+	char type; /* 'o' object, 'a' array, 's' string, 'i' integer, 'n' other number, 'l' literal
+		    */
+	size_t count;	 /* array elements */
+	int64_t iv;	 /* integer value, clamped to int64 */
+	const char *str; /* string contents, escapes not undone */
+	size_t len;
+};
+
+static void scan_ws(struct scan *sc)
+{
+	while (sc->p < sc->end &&
+	       (*sc->p == ' ' || *sc->p == '\n' || *sc->p == '\r' || *sc->p == '\t'))
+		sc->p++;
+}
+
+static bool is_hex(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+}
+
+static bool is_digit(const struct scan *sc)
+{
+	return sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9';
+}
+
+/* A string quoted with " or, as json-c takes it, ' */
+static int scan_string(struct scan *sc, struct scan_val *v)
+{
+	char quote = *sc->p++;
+	const char *b = sc->p;
+	while (sc->p < sc->end) {
+		unsigned char ch = (unsigned char)*sc->p;
+		if (ch == (unsigned char)quote) {
+			v->type = 's';
+			v->str = b;
+			v->len = (size_t)(sc->p - b);
+			sc->p++;
+			return 0;
+		}
+		if (ch == 0) /* json-c takes other control characters */
+			return -1;
+		if (ch == '\\') {
+			if (sc->end - sc->p < 2)
+				return -1;
+			char e = sc->p[1];
+			if (e == 'u') {
+				if (sc->end - sc->p < 6 || !is_hex(sc->p[2]) || !is_hex(sc->p[3]) ||
+				    !is_hex(sc->p[4]) || !is_hex(sc->p[5]))
+					return -1;
+				sc->p += 6;
+			} else if (strchr("\"\\/bfnrt", e) && e) {
+				sc->p += 2;
+			} else {
+				return -1;
+			}
+			continue;
+		}
+		if (ch < 0x80) {
+			sc->p++;
+			continue;
+		}
+		int n = ch >= 0xF8 ? -1 : ch >= 0xF0 ? 3 : ch >= 0xE0 ? 2 : ch >= 0xC0 ? 1 : -1;
+		if (n < 0 || sc->end - sc->p <= n)
+			return -1;
+		for (int i = 1; i <= n; i++)
+			if (((unsigned char)sc->p[i] & 0xC0) != 0x80)
+				return -1;
+		sc->p += n + 1;
+	}
+	return -1;
+}
+
+static int scan_number(struct scan *sc, struct scan_val *v)
+{
+	const char *b = sc->p;
+	bool neg = *sc->p == '-';
+	if (neg)
+		sc->p++;
+	if (!is_digit(sc))
+		return -1;
+	/* json-c's leading zeros: "00", "-01", "01.5" pass, "01" does not */
+	const char *d = sc->p;
+	bool nonzero_after_zero = false;
+	while (is_digit(sc)) {
+		if (sc->p > d && *d == '0' && *sc->p != '0')
+			nonzero_after_zero = true;
+		sc->p++;
+	}
+	bool integer = true;
+	if (sc->p < sc->end && *sc->p == '.') { /* json-c takes "1." too */
+		sc->p++;
+		while (is_digit(sc))
+			sc->p++;
+		integer = false;
+	}
+	if (sc->p < sc->end && (*sc->p == 'e' || *sc->p == 'E')) {
+		sc->p++;
+		if (sc->p < sc->end && (*sc->p == '+' || *sc->p == '-'))
+			sc->p++;
+		if (!is_digit(sc))
+			return -1;
+		while (is_digit(sc))
+			sc->p++;
+		integer = false;
+	}
+	if (integer && !neg && nonzero_after_zero)
+		return -1;
+	v->type = integer ? 'i' : 'n';
+	if (!integer)
+		return 0;
+	/* as bss_json_parse: negative integers are clamped to INT64_MIN,
+	 * positive ones from UINT64_MAX on are refused */
+	char buf[32];
+	size_t n = (size_t)(sc->p - b);
+	if (neg && n >= sizeof(buf)) {
+		v->iv = INT64_MIN;
+		return 0;
+	}
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, b, n);
+	buf[n] = '\0';
+	errno = 0;
+	if (neg) {
+		v->iv = strtoll(buf, NULL, 10); /* clamps */
+		return 0;
+	}
+	unsigned long long u = strtoull(buf, NULL, 10);
+	if (errno == ERANGE || u >= UINT64_MAX)
+		return -1;
+	v->iv = u > INT64_MAX ? INT64_MAX : (int64_t)u;
+	return 0;
+}
+
+struct scan_top {
+	const struct bss_op *op;
+	struct bss_raw_answer *raw;
+	bool error; /* error_code other than "" and CBC.0000 */
+};
+
+static bool key_is(const struct scan_val *k, const char *name)
+{
+	return name && strlen(name) == k->len && memcmp(k->str, name, k->len) == 0;
+}
+
+static int scan_value(struct scan *sc, int depth, struct scan_val *v, struct scan_top *top)
+{
+	if (sc->p >= sc->end)
+		return -1;
+	char ch = *sc->p;
+	if (ch == '"' || ch == '\'')
+		return scan_string(sc, v);
+	/* json-c takes NaN, Infinity and -Infinity even when strict */
+	static const char *const lits[] = {"true", "false", "null", "NaN", "Infinity", "-Infinity"};
+	for (size_t i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
+		size_t n = strlen(lits[i]);
+		if ((size_t)(sc->end - sc->p) >= n && memcmp(sc->p, lits[i], n) == 0) {
+			sc->p += n;
+			v->type = i < 3 ? 'l' : 'n';
+			return 0;
+		}
+	}
+	if (ch == '-' || (ch >= '0' && ch <= '9'))
+		return scan_number(sc, v);
+	if (ch != '{' && ch != '[')
+		return -1;
+	if (depth >= SCAN_MAX_DEPTH)
+		return -1;
+	bool obj = ch == '{';
+	char close = obj ? '}' : ']';
+	sc->p++;
+	scan_ws(sc);
+	size_t count = 0;
+	if (sc->p < sc->end && *sc->p == close) {
+		sc->p++;
+	} else {
+		for (;;) {
+			struct scan_val k = {0}, cv = {0};
+			if (obj) {
+				if (sc->p >= sc->end || (*sc->p != '"' && *sc->p != '\'') ||
+				    scan_string(sc, &k) < 0)
+					return -1;
+				scan_ws(sc);
+				if (sc->p >= sc->end || *sc->p != ':')
+					return -1;
+				sc->p++;
+				scan_ws(sc);
+			}
+			if (scan_value(sc, depth + 1, &cv, top) < 0)
+				return -1;
+			count++;
+			if (obj && depth == 0 && top) { /* the last duplicate wins, as in json-c */
+				const struct bss_op *op = top->op;
+				if (key_is(&k, op->total_key)) {
+					top->raw->has_total = cv.type == 'i';
+					top->raw->total = cv.type == 'i' ? cv.iv : -1;
+				}
+				if (key_is(&k, op->records_key))
+					top->raw->records = cv.type == 'a' ? cv.count : 0;
+				if (key_is(&k, "error_code"))
+					top->error =
+					    cv.type == 's' && cv.len > 0 &&
+					    !(cv.len == 8 && memcmp(cv.str, "CBC.0000", 8) == 0);
+			}
+			scan_ws(sc);
+			if (sc->p < sc->end && *sc->p == ',') {
+				sc->p++;
+				scan_ws(sc);
+				continue;
+			}
+			if (sc->p < sc->end && *sc->p == close) {
+				sc->p++;
+				break;
+			}
+			return -1;
+		}
+	}
+	v->type = obj ? 'o' : 'a';
+	v->count = count;
+	return 0;
+}
+
+int bss_scan_answer(const struct bss_op *op, const char *body, size_t len,
+		    struct bss_raw_answer *raw, bool *error, char *why, size_t whylen)
+{
+	struct scan sc = {body, body + len};
+	struct scan_top top = {.op = op, .raw = raw};
+	struct scan_val v = {0};
+	raw->has_total = false;
+	raw->total = -1;
+	raw->records = 0;
+	scan_ws(&sc);
+	int rc = scan_value(&sc, 0, &v, &top);
+	if (rc == 0) {
+		scan_ws(&sc);
+		if (sc.p != sc.end)
+			rc = -1;
+	}
+	if (rc < 0) {
+		snprintf(why, whylen, "invalid JSON at byte %zu", (size_t)(sc.p - body));
+		return -1;
+	}
+	*error = top.error;
+	return 0;
+}
+
 /* Summary of a parsed answer for a raw call (total and record count). */
 static void summarise(const struct bss_op *op, json_object *ans, struct bss_raw_answer *raw)
 {
@@ -185,11 +446,11 @@ static void summarise(const struct bss_op *op, json_object *ans, struct bss_raw_
 }
 
 /* Classifies one exchange, filling err on failure and *out on success.
- * With raw: the answer is parsed (under raw_lock when given) only to be
- * validated and summarised, then freed; the body moves to raw->body. */
+ * With raw: the answer is only scanned (no tree) and its body moves to
+ * raw->body; an answer whose error_code announces an error is parsed as
+ * usual to classify the error. */
 static enum verdict classify(const struct bss_op *op, struct bss_http_result *r, json_object **out,
-			     struct bss_raw_answer *raw, pthread_mutex_t *raw_lock,
-			     struct bss_error *err)
+			     struct bss_raw_answer *raw, struct bss_error *err)
 {
 	if (r->curl_code != CURLE_OK) {
 		bss_error_set(err, 0, "", "%s", curl_easy_strerror((CURLcode)r->curl_code));
@@ -208,17 +469,21 @@ static enum verdict classify(const struct bss_op *op, struct bss_http_result *r,
 		}
 		json_object *ans = NULL;
 		char why[128];
-		if (raw && raw_lock)
-			pthread_mutex_lock(raw_lock);
-		int prc = bss_json_parse(r->body, r->body_len, &ans, why, sizeof(why));
-		bool has_error = prc == 0 && bss_body_has_error(ans);
-		if (raw && prc == 0 && !has_error) {
+		bool scanned_error = true;
+		int prc = 0;
+		if (raw)
+			prc = bss_scan_answer(op, r->body, r->body_len, raw, &scanned_error, why,
+					      sizeof(why)) < 0
+				  ? -EINVAL
+				  : 0;
+		if (prc == 0 && scanned_error)
+			prc = bss_json_parse(r->body, r->body_len, &ans, why, sizeof(why));
+		bool has_error = ans && bss_body_has_error(ans);
+		if (raw && ans && !has_error) {
 			summarise(op, ans, raw);
 			json_object_put(ans);
 			ans = NULL;
 		}
-		if (raw && raw_lock)
-			pthread_mutex_unlock(raw_lock);
 		if (prc < 0) {
 			bss_error_set(err, status, "BSSFS.BAD_ANSWER", "unparsable answer: %s",
 				      why);
@@ -268,8 +533,7 @@ static int64_t backoff_ms(struct bss_client *c, int attempt, int retry_after_s)
 }
 
 static int call(struct bss_client *c, const struct bss_op *op, const struct bss_request *req,
-		json_object **out, struct bss_raw_answer *raw, pthread_mutex_t *raw_lock,
-		struct bss_error *err)
+		json_object **out, struct bss_raw_answer *raw, struct bss_error *err)
 {
 	struct bss_error local;
 	json_object *discard = NULL;
@@ -346,7 +610,7 @@ static int call(struct bss_client *c, const struct bss_op *op, const struct bss_
 			break;
 		}
 		bss_stats_attempt(s, r.status, r.body_len, bss_mono_ms() - t0, attempt > 1);
-		v = classify(op, &r, out, raw, raw_lock, err);
+		v = classify(op, &r, out, raw, err);
 		scrub_error(c, err);
 		if (v == V_OK) { /* forget earlier attempts' failures */
 			err->http_status = (int)r.status;
@@ -397,14 +661,14 @@ static int call(struct bss_client *c, const struct bss_op *op, const struct bss_
 int bss_client_call_op(struct bss_client *c, const struct bss_op *op, const struct bss_request *req,
 		       json_object **out, struct bss_error *err)
 {
-	return call(c, op, req, out, NULL, NULL, err);
+	return call(c, op, req, out, NULL, err);
 }
 
 int bss_client_call_op_raw(struct bss_client *c, const struct bss_op *op,
-			   const struct bss_request *req, pthread_mutex_t *parse_lock,
-			   struct bss_raw_answer *raw, struct bss_error *err)
+			   const struct bss_request *req, struct bss_raw_answer *raw,
+			   struct bss_error *err)
 {
-	return call(c, op, req, NULL, raw, parse_lock, err);
+	return call(c, op, req, NULL, raw, err);
 }
 
 int bss_client_call(struct bss_client *c, const struct bss_request *req, json_object **out,

@@ -441,6 +441,149 @@ static void test_unparsable_page_retried(void **state)
 	env_stop(&e);
 }
 
+/* The workers' scanner accepts exactly what bss_json_parse accepts and
+ * reads the same total, record count and error verdict. */
+static void test_scanner_agrees(void **state)
+{
+	(void)state;
+	struct bss_op op = test_op("ShowCustomerMonthlySum", BSS_PAGE_OFFSET, 10);
+	op.total_key = "total_count";
+	op.records_key = "bill_sums";
+	static const char *const texts[] = {
+	    "{\"total_count\":3,\"bill_sums\":[{},{\"a\":[1,2,{\"b\":null}]},3]}",
+	    " {\"bill_sums\":[],\"total_count\":0} \n",
+	    "{\"total_count\":1,\"total_count\":2,\"bill_sums\":[1],\"bill_sums\":[1,2]}",
+	    "{\"total_count\":\"3\",\"bill_sums\":{}}",
+	    "{\"total_count\":3.0,\"bill_sums\":[true,false,null,-0,1e5,-2.5E-3]}",
+	    "{\"total_count\":-4}",
+	    "{\"total_count\":9223372036854775807}",
+	    "{\"total_count\":18446744073709551616}",
+	    "{\"total_count\":-9223372036854775809}",
+	    "{\"total_count\":-92233720368547758090000000000000000}",
+	    "{\"total_count\":18446744073709551615}",
+	    "{\"total_count\":18446744073709551614}",
+	    "{\"total_count\":184467440737095516140000000000000000000}",
+	    "{\"error_code\":\"CBC.0000\",\"total_count\":1,\"bill_sums\":[0]}",
+	    "{\"error_code\":\"\",\"total_count\":1,\"bill_sums\":[0]}",
+	    "{\"error_code\":\"CBC.0250\",\"error_msg\":\"busy\"}",
+	    "{\"error_code\":5}",
+	    "{\"s\":\"\\u00e9\\n\\\"\\/ caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"}",
+	    "[1,2]",
+	    "\"x\"",
+	    "{\"total_count\":1,\"bill_sums\":[0]",
+	    "{\"total_count\":1,\"bill_sums\":[0]}}",
+	    "{\"total_count\":1,\"bill_sums\":[0,]}",
+	    "{\"total_count\":01}",
+	    "{\"total_count\":1.}",
+	    "{\"total_count\":.5}",
+	    "{\"total_count\":1.e5}",
+	    "{\"total_count\":1e}",
+	    "{\"total_count\":1e+}",
+	    "{\"total_count\":-}",
+	    "{\"total_count\":-a}",
+	    "{\"total_count\":1E-2}",
+	    "[NaN]",
+	    "[nan]",
+	    "[Infinity]",
+	    "[-Infinity]",
+	    "[infinity]",
+	    "[-NaN]",
+	    "[TRUE]",
+	    "[NULL]",
+	    "[1.5.3]",
+	    "[\"\\ud800\"]",
+	    "[\"\xed\xa0\x80\"]",
+	    "[\"\xc0\x80\"]",
+	    "[\"\xf5\x80\x80\x80\"]",
+	    "[\"\xf8\x80\x80\x80\x80\"]",
+	    "[\"a\x7f\"]",
+	    "[-0.0e-0]",
+	    "[1,\n2]",
+	    "[\"\\u00\"]",
+	    "{\"a\":1,}",
+	    "[00]",
+	    "[01]",
+	    "[000]",
+	    "[0012]",
+	    "[-00]",
+	    "[-01]",
+	    "[-012]",
+	    "{\"total_count\":00}",
+	    "{\"total_count\":-01}",
+	    "[0,01]",
+	    "[00.5]",
+	    "[01.5]",
+	    "[0e1]",
+	    "[00e1]",
+	    "[01e1]",
+	    "[1e5.5]",
+	    "[0x10]",
+	    "[Inf]",
+	    "[-Inf]",
+	    "[infinit]",
+	    "[NaNa]",
+	    "{\"total_count\":+1}",
+	    "{\"total_count\":NaN}",
+	    "{\"total_count\":tru}",
+	    "{'total_count':1}",
+	    "{'total_count':1,'bill_sums':['a\\'b\"c',\"d'e\"]}",
+	    "{\"a\":'x\"}",
+	    "['\\u0041\\'']",
+	    "{\"a\":\"tab\there\"}",
+	    "{\"a\":\"\\x\"}",
+	    "{\"a\":\"\\u12\"}",
+	    "{\"a\":\"\xff\"}",
+	    "{\"a\":\"\xc3\"}",
+	    "{\"a\":1} x",
+	    "",
+	    "   ",
+	    "{\"total_count\":1,\"bill_sums\":[0]} {}",
+	};
+	size_t n_texts = sizeof(texts) / sizeof(texts[0]);
+	for (size_t i = 0; i < n_texts + 2; i++) {
+		/* the last two hold a NUL byte */
+		const char *t = i < n_texts ? texts[i] : i == n_texts ? "[\"a\0b\"]" : "[1]\0";
+		size_t len = i < n_texts ? strlen(t) : i == n_texts ? 6 : 4;
+		json_object *tree = NULL;
+		int prc = bss_json_parse(t, len, &tree, NULL, 0);
+		struct bss_raw_answer raw = {0};
+		bool error = false;
+		char why[128];
+		int src = bss_scan_answer(&op, t, len, &raw, &error, why, sizeof(why));
+		print_message("%zu: parse %d scan %d: %s\n", i, prc, src, t);
+		assert_int_equal(src < 0, prc < 0);
+		if (prc == 0) {
+			json_object *tc = bss_json_get(tree, "total_count");
+			json_object *bs = bss_json_get(tree, "bill_sums");
+			bool has_total = tc && json_object_is_type(tc, json_type_int);
+			assert_int_equal(raw.has_total, has_total);
+			if (has_total)
+				assert_int_equal(raw.total, json_object_get_int64(tc));
+			assert_int_equal(raw.records, bs && json_object_is_type(bs, json_type_array)
+							  ? json_object_array_length(bs)
+							  : 0);
+			assert_int_equal(error, bss_body_has_error(tree));
+		}
+		json_object_put(tree);
+	}
+	/* nesting: 64 levels pass, deeper ones are refused by both */
+	char deep[256];
+	for (int d = 60; d <= 70; d++) {
+		memset(deep, '[', (size_t)d);
+		memset(deep + d, ']', (size_t)d);
+		json_object *tree = NULL;
+		int prc = bss_json_parse(deep, (size_t)(2 * d), &tree, NULL, 0);
+		json_object_put(tree);
+		struct bss_raw_answer raw = {0};
+		bool error = false;
+		char why[128];
+		int src =
+		    bss_scan_answer(&op, deep, (size_t)(2 * d), &raw, &error, why, sizeof(why));
+		print_message("depth %d: parse %d scan %d\n", d, prc, src);
+		assert_int_equal(src < 0, prc < 0);
+	}
+}
+
 static void test_callback_stops(void **state)
 {
 	(void)state;
@@ -475,6 +618,7 @@ int main(void)
 	    cmocka_unit_test(test_callback_stops),
 	    cmocka_unit_test(test_window_holds_bytes),
 	    cmocka_unit_test(test_unparsable_page_retried),
+	    cmocka_unit_test(test_scanner_agrees),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,6 +52,7 @@ int bss_fs_new(const struct bss_fs_options *opt, struct bss_client *client, stru
 	fs->uid = getuid();
 	fs->gid = getgid();
 	pthread_mutex_init(&fs->memo_lock, NULL);
+	pthread_mutex_init(&fs->handles_lock, NULL);
 	fs_ctl_init(fs);
 	*out = fs;
 	return 0;
@@ -88,14 +89,49 @@ void fs_forget_ids(struct bss_fs *fs)
 	pthread_mutex_unlock(&fs->memo_lock);
 }
 
+void fs_handle_track(struct bss_fs *fs, struct handle *h)
+{
+	pthread_mutex_lock(&fs->handles_lock);
+	h->prev = NULL;
+	h->next = fs->handles;
+	if (fs->handles)
+		fs->handles->prev = h;
+	fs->handles = h;
+	pthread_mutex_unlock(&fs->handles_lock);
+}
+
+void fs_handle_free(struct bss_fs *fs, struct handle *h)
+{
+	pthread_mutex_lock(&fs->handles_lock);
+	if (h->prev)
+		h->prev->next = h->next;
+	else if (fs->handles == h)
+		fs->handles = h->next;
+	if (h->next)
+		h->next->prev = h->prev;
+	pthread_mutex_unlock(&fs->handles_lock);
+	fs_doc_release(fs, h);
+	if (h->fd >= 0)
+		close(h->fd);
+	free(h->buf);
+	free(h);
+}
+
 void bss_fs_free(struct bss_fs *fs)
 {
 	if (!fs)
 		return;
+	/* Handles whose RELEASE never came: their documents were acted on at
+	 * flush, if at all; unmounting is no close, so nothing is sent now. */
+	while (fs->handles) {
+		fs->handles->acted = true;
+		fs_handle_free(fs, fs->handles);
+	}
 	bss_cache_free(fs->cache);
 	fs_forget_ids(fs);
 	fs_ctl_free(fs);
 	pthread_mutex_destroy(&fs->memo_lock);
+	pthread_mutex_destroy(&fs->handles_lock);
 	free(fs);
 }
 

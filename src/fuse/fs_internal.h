@@ -64,6 +64,7 @@ struct handle {
 	char id[BSS_TREE_ARG_MAX];
 	char path[BSS_TREE_PATH_MAX];
 	struct memfile *mem; /* prices/ or temp file (holds a reference) */
+	struct handle *prev, *next; /* bss_fs.handles, handles_lock */
 };
 
 struct bss_fs {
@@ -89,7 +90,15 @@ struct bss_fs {
 	struct ctl_state *ctls; /* ctl_lock */
 	pthread_mutex_t mem_lock;
 	struct memfile *mems; /* mem_lock */
+	/* Open handles: the kernel may not send RELEASE for handles still open
+	 * at unmount, so bss_fs_free frees what is left. */
+	pthread_mutex_t handles_lock;
+	struct handle *handles; /* handles_lock */
 };
+
+/* Links an opened handle into fs->handles / unlinks and frees it. */
+void fs_handle_track(struct bss_fs *fs, struct handle *h);
+void fs_handle_free(struct bss_fs *fs, struct handle *h);
 
 /* Notes that a directory was listed. */
 void fs_note_listed(struct bss_fs *fs, const char *dir);

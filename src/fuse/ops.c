@@ -247,6 +247,7 @@ static int do_open(const char *path, struct fuse_file_info *fi)
 			return rc;
 		}
 		fi->fh = (uint64_t)(uintptr_t)h;
+		fs_handle_track(FS(), h);
 		return 0;
 	}
 	rc = fs_resolve(fs, path, &n, &err);
@@ -285,6 +286,7 @@ static int do_open(const char *path, struct fuse_file_info *fi)
 		return fail("open", path, rc, &err);
 	}
 	fi->fh = (uint64_t)(uintptr_t)h;
+	fs_handle_track(FS(), h);
 	return 0;
 }
 
@@ -423,11 +425,7 @@ static int do_release(const char *path, struct fuse_file_info *fi)
 	struct handle *h = (struct handle *)(uintptr_t)fi->fh;
 	if (!h)
 		return 0;
-	fs_doc_release(FS(), h);
-	if (h->fd >= 0)
-		close(h->fd);
-	free(h->buf);
-	free(h);
+	fs_handle_free(FS(), h);
 	return 0;
 }
 
@@ -464,6 +462,7 @@ static int do_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 		return rc;
 	}
 	fi->fh = (uint64_t)(uintptr_t)h;
+	fs_handle_track(FS(), h);
 	return 0;
 }
 

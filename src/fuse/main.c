@@ -175,6 +175,10 @@ int main(int argc, char *argv[])
 	/* Few malloc arenas: fetch threads parse large pages, and per-thread
 	 * arenas would keep the freed memory of each (bounded memory, §3). */
 	mallopt(M_ARENA_MAX, 2);
+	/* Page bodies (~1.4 MB) go to mmap and back to the system when freed,
+	 * rather than raising the heap's high-water mark (42 -> 33 MB peak on a
+	 * 1M-record month). */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	bss_log_set_prefix("bssfs");
 	if (fuse_opt_parse(&args, &o, opt_spec, opt_proc) < 0)
 		goto out;

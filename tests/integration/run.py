@@ -21,6 +21,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 
+def shorten(text, keep=1500):
+    """Failure details of huge assertion messages: head and tail only."""
+    if len(text) <= 2 * keep + 100:
+        return text
+    return "%s\n[... %d characters left out ...]\n%s" % (text[:keep], len(text) - 2 * keep,
+                                                       text[-keep:])
+
+
 class Result(unittest.TestResult):
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
@@ -36,7 +44,8 @@ class Result(unittest.TestResult):
     def _say(self, test, status, detail=None):
         print("%-6s %s (%.1fs)" % (status, test.id(), time.monotonic() - self._t0), flush=True)
         if detail:
-            print("       " + detail.rstrip().replace("\n", "\n       "), flush=True)
+            detail = shorten(detail.rstrip())
+            print("       " + detail.replace("\n", "\n       "), flush=True)
 
     def addSubTest(self, test, subtest, err):
         super().addSubTest(test, subtest, err)
@@ -44,8 +53,8 @@ class Result(unittest.TestResult):
             self._sub_failed.add(test.id())
             kind = "FAIL" if issubclass(err[0], test.failureException) else "ERROR"
             print("  %-5s %s" % (kind, subtest.id()), flush=True)
-            print("         " + self._exc_info_to_string(err, test).rstrip().splitlines()[-1][:2000],
-                  flush=True)
+            print("         " + shorten(self._exc_info_to_string(err, test).rstrip().splitlines()[-1],
+                                        1000), flush=True)
 
     def stopTest(self, test):
         super().stopTest(test)

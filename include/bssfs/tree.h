@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bssfs/month.h"
+
 /* Freshness classes (DESIGN §3). BSS_FRESH_MONTH appears only in rows and
  * resolves to CLOSED or OPEN in a looked-up node. */
 enum bss_fresh {
@@ -100,10 +102,7 @@ extern const size_t bss_tree_rows_count;
 #define BSS_MONTHS_DEFAULT 18
 #define BSS_MONTHS_MAX 36 /* how far back the API reaches, current month included */
 
-/* Parses exactly "YYYY-MM" (month 01..12). 0 or -EINVAL. */
-int bss_month_parse(const char *s, int *index);
-/* Writes "YYYY-MM" (buf of at least 8 bytes). */
-void bss_month_format(int index, char *buf, size_t len);
+/* bss_month_parse and bss_month_format: bssfs/month.h. */
 /* The billing month (UTC+8) containing the instant now_ms. */
 int bss_month_current(int64_t now_ms);
 /* Unix time (UTC) of the month's first instant: day 1, 00:00 UTC+8. */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "bssfs/dec.h"
+#include "bssfs/month.h"
 #include "emulator/front.h"
 
 struct verr {
@@ -35,15 +36,8 @@ static int fail(struct verr *e, const struct bss_field *f, const char *what)
 
 bool emu_valid_bill_cycle(const char *s)
 {
-	if (!s || strlen(s) != 7)
-		return false;
-	for (int i = 0; i < 7; i++) {
-		bool digit = s[i] >= '0' && s[i] <= '9';
-		if (i == 4 ? s[i] != '-' : !digit)
-			return false;
-	}
-	int month = (s[5] - '0') * 10 + (s[6] - '0');
-	return month >= 1 && month <= 12;
+	int index;
+	return bss_month_parse(s, &index) == 0;
 }
 
 static bool is_cycle_field(const struct bss_field *f)

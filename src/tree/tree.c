@@ -8,7 +8,6 @@
 #include "bssfs/api.h"
 #include "bssfs/tree.h"
 
-#define UTC8_OFFSET_S (8 * 3600)
 
 int64_t bss_fresh_ttl_s(enum bss_fresh f)
 {
@@ -40,52 +39,19 @@ const char *bss_fresh_name(enum bss_fresh f)
 
 /* ---- months ------------------------------------------------------------ */
 
-int bss_month_parse(const char *s, int *index)
-{
-	if (!s || strlen(s) != 7 || s[4] != '-')
-		return -EINVAL;
-	for (int i = 0; i < 7; i++)
-		if (i != 4 && (s[i] < '0' || s[i] > '9'))
-			return -EINVAL;
-	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	int m = (s[5] - '0') * 10 + (s[6] - '0');
-	if (m < 1 || m > 12 || y < 1970)
-		return -EINVAL;
-	*index = y * 12 + (m - 1);
-	return 0;
-}
-
-void bss_month_format(int index, char *buf, size_t len)
-{
-	snprintf(buf, len, "%04d-%02d", index / 12, index % 12 + 1);
-}
-
 int bss_month_current(int64_t now_ms)
 {
-	time_t t = (time_t)(now_ms / 1000) + UTC8_OFFSET_S;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	return (tm.tm_year + 1900) * 12 + tm.tm_mon;
-}
-
-/* Unix time of day `day` 00:00 UTC+8 of month `index`. */
-static int64_t month_day_utc8(int index, int day)
-{
-	struct tm tm = {0};
-	tm.tm_year = index / 12 - 1900;
-	tm.tm_mon = index % 12;
-	tm.tm_mday = day;
-	return (int64_t)timegm(&tm) - UTC8_OFFSET_S;
+	return bss_month_of_ms(now_ms, NULL);
 }
 
 int64_t bss_month_start(int index)
 {
-	return month_day_utc8(index, 1);
+	return bss_month_day_start(index, 1);
 }
 
 int64_t bss_month_close_time(int index)
 {
-	return month_day_utc8(index + 1, 5);
+	return bss_month_day_start(index + 1, 5);
 }
 
 bool bss_month_is_closed(int index, int64_t now_ms)

@@ -8,6 +8,7 @@
 #include "acct.h"
 #include "bssfs/dec.h"
 #include "bssfs/jsonx.h"
+#include "bssfs/month.h"
 
 uint64_t acct_mix(uint64_t x)
 {
@@ -61,12 +62,7 @@ void acct_fmt_time(int64_t ms, char out[32])
 
 int acct_month_of_ms(int64_t ms, int *day_out)
 {
-	time_t t = (time_t)(ms / 1000) + 8 * 3600;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	if (day_out)
-		*day_out = tm.tm_mday;
-	return (tm.tm_year + 1900) * 12 + tm.tm_mon;
+	return bss_month_of_ms(ms, day_out);
 }
 
 int acct_days_in_month(int mk)
@@ -80,17 +76,12 @@ int acct_days_in_month(int mk)
 
 int64_t acct_day_start_ms(int mk, int day)
 {
-	struct tm tm = { 0 };
-	tm.tm_year = mk / 12 - 1900;
-	tm.tm_mon = mk % 12;
-	tm.tm_mday = day;
-	return ((int64_t)timegm(&tm) - 8 * 3600) * 1000;
+	return bss_month_day_start(mk, day) * 1000;
 }
 
 void acct_fmt_cycle(int mk, char out[8])
 {
-	unsigned y = (unsigned)(mk / 12) % 10000u, m = (unsigned)(mk % 12) % 12u + 1u;
-	snprintf(out, 8, "%04u-%02u", y, m);
+	bss_month_format(mk, out, 8);
 }
 
 void acct_fmt_date(int mk, int day, char out[11])
@@ -101,17 +92,7 @@ void acct_fmt_date(int mk, int day, char out[11])
 
 int acct_parse_cycle(const char *s, int *mk)
 {
-	if (!s || strlen(s) != 7 || s[4] != '-')
-		return -EINVAL;
-	for (int i = 0; i < 7; i++)
-		if (i != 4 && (s[i] < '0' || s[i] > '9'))
-			return -EINVAL;
-	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	int m = (s[5] - '0') * 10 + (s[6] - '0');
-	if (m < 1 || m > 12 || y < 1970)
-		return -EINVAL;
-	*mk = y * 12 + m - 1;
-	return 0;
+	return bss_month_parse(s, mk);
 }
 
 json_object *acct_money_json(int64_t units, int scale)

@@ -16,6 +16,7 @@
 #include "bssfs/dec.h"
 #include "bssfs/jsonx.h"
 #include "bssfs/log.h"
+#include "bssfs/month.h"
 
 static const char *fmt(const struct bss_dec *d)
 {
@@ -201,6 +202,28 @@ static void test_api_table(void **state)
 				 sizeof(buf), vals, 2));
 }
 
+static void test_billing_months(void **state)
+{
+	(void)state;
+	int m;
+	char buf[8];
+	assert_int_equal(bss_month_parse("2026-11", &m), 0);
+	assert_int_equal(m, 2026 * 12 + 10);
+	bss_month_format(m, buf, sizeof(buf));
+	assert_string_equal(buf, "2026-11");
+	const char *bad[] = { "2026-13", "2026-00", "2026-1", "latest", "2026/11", "20261-1", "", "1969-12" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(bss_month_parse(bad[i], &m), -EINVAL);
+	/* 2026-10-31T16:00:00Z is 2026-11-01 00:00 in UTC+8. */
+	int64_t edge = bss_month_day_start(2026 * 12 + 10, 1);
+	assert_int_equal(edge, 1793462400);
+	int day;
+	assert_int_equal(bss_month_of_ms(edge * 1000, &day), 2026 * 12 + 10);
+	assert_int_equal(day, 1);
+	assert_int_equal(bss_month_of_ms(edge * 1000 - 1, &day), 2026 * 12 + 9);
+	assert_int_equal(day, 31);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_log_redacts_secrets),
 		cmocka_unit_test(test_clock_hooks),
 		cmocka_unit_test(test_api_table),
+		cmocka_unit_test(test_billing_months),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

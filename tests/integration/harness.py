@@ -428,9 +428,21 @@ class Mount:
     def path(self, rel=""):
         return os.path.join(self.mountpoint, rel)
 
+    def is_mounted(self):
+        """In the mount table (os.path.ismount is False for a mount whose
+        daemon died: lstat fails with ENOTCONN)."""
+        try:
+            with open("/proc/self/mountinfo") as f:
+                for line in f:
+                    if line.split()[4] == self.mountpoint:
+                        return True
+        except OSError:
+            pass
+        return os.path.ismount(self.mountpoint)
+
     def stop(self, timeout=15):
         """Unmount and wait for the daemon; never leaves a mount behind."""
-        if os.path.ismount(self.mountpoint):
+        if self.is_mounted():
             subprocess.run(["fusermount3", "-u", self.mountpoint],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
         if self.proc is not None:
@@ -442,7 +454,7 @@ class Mount:
                     self.proc.wait(5)
                 except subprocess.TimeoutExpired:
                     pass
-        if os.path.ismount(self.mountpoint):
+        if self.is_mounted():
             subprocess.run(["fusermount3", "-uz", self.mountpoint],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
         if self in _live:

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "bssfs/client.h"
 #include "bssfs/fs.h"
@@ -174,6 +175,9 @@ int main(int argc, char *argv[])
 
 	/* Few malloc arenas: fetch threads parse large pages, and per-thread
 	 * arenas would keep the freed memory of each (bounded memory, §3). */
+	/* The process holds the secret key: no core dump may carry it to
+	 * disk, and no other user may ptrace it. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	mallopt(M_ARENA_MAX, 2);
 	/* Page bodies (~1.4 MB) go to mmap and back to the system when freed,
 	 * rather than raising the heap's high-water mark (42 -> 33 MB peak on a

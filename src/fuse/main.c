@@ -161,6 +161,22 @@ static int check_options(const struct options *o)
 	return 0;
 }
 
+/* What a user can do about the start-up check's most common failures. */
+static const char *startup_hint(const struct bss_error *e)
+{
+	if (strcmp(e->code, "CURL.60") == 0 || strcmp(e->code, "CURL.77") == 0 ||
+	    strcmp(e->code, "CURL.35") == 0)
+		return "\nbssfs: the server's TLS certificate could not be verified; if a private CA "
+		       "signed it, trust that CA with -o cacert=FILE";
+	if (strncmp(e->code, "CURL.", 5) == 0)
+		return "\nbssfs: the endpoint could not be reached; check -o site, endpoint, "
+		       "eps_endpoint and iam_endpoint, and the network";
+	if (e->http_status == 401 || e->http_status == 403)
+		return "\nbssfs: the credentials were refused; check the access key, secret key, "
+		       "security token (temporary credentials) and domain id";
+	return "";
+}
+
 int main(int argc, char *argv[])
 {
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
@@ -247,17 +263,17 @@ int main(int argc, char *argv[])
 	struct bss_error e = {0};
 	if (bss_client_ensure_domain(client, &e) < 0) {
 		fprintf(stderr,
-			"bssfs: cannot find the account's domain id: %s %s (request id %s)\n",
-			e.code, e.message, e.request_id[0] ? e.request_id : "-");
+			"bssfs: cannot find the account's domain id: %s %s (request id %s)%s\n",
+			e.code, e.message, e.request_id[0] ? e.request_id : "-", startup_hint(&e));
 		goto out;
 	}
 	struct bss_request probe = {.op = "ShowCustomerAccountBalances"};
 	json_object *ans = NULL;
 	if (bss_client_call(client, &probe, &ans, &e) < 0) {
-		fprintf(
-		    stderr,
-		    "bssfs: the API refused the first request: %s %s (HTTP %d, request id %s)\n",
-		    e.code, e.message, e.http_status, e.request_id[0] ? e.request_id : "-");
+		fprintf(stderr,
+			"bssfs: the first API request failed: %s %s (HTTP %d, request id %s)%s\n",
+			e.code, e.message, e.http_status, e.request_id[0] ? e.request_id : "-",
+			startup_hint(&e));
 		goto out;
 	}
 	json_object_put(ans);

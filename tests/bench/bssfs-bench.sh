@@ -41,13 +41,15 @@ fs_pid=$!
 for _ in $(seq 600); do mountpoint -q "$mnt" && break; sleep 0.05; done
 mountpoint -q "$mnt" || { echo "bssfs did not mount"; tail "$work/bssfs.log"; exit 1; }
 
-t() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+t() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", b - a }'; }
 reqs() { curl -s "$url/_emulator/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests_total"])'; }
 hwm() { awk '/VmHWM/ {print $2}' /proc/$fs_pid/status; }
 
 month=$(ls "$mnt/bills" | grep -E '^[0-9]{4}-[0-9]{2}$' | tail -n 2 | head -n 1)
 printf '%-44s %10s %10s\n' "step (scale $scale, latency $latency ms)" "seconds" "API reqs"
-row() { local name=$1; shift; local r0 r1 s; r0=$(reqs); s=$(t "$@"); r1=$(reqs); printf '%-44s %10.2f %10d\n' "$name" "$s" $((r1 - r0)); }
+declare -A secs
+row() { local name=$1; shift; local r0 r1 s; r0=$(reqs); s=$(t "$@"); r1=$(reqs); secs[$name]=$s; printf '%-44s %10.2f %10d\n' "$name" "$s" $((r1 - r0)); }
+ratio() { awk -v a="${secs[$2]}" -v b="${secs[$3]}" -v n="$1" 'BEGIN { printf "%-44s %10.1fx\n", n, (b > 0 ? a / b : 0) }'; }
 row "ls -l bills/$month (cold)" ls -l "$mnt/bills/$month"
 row "cat bills/$month/records.csv (warm)" cat "$mnt/bills/$month/records.csv"
 row "ls -l products account orders (cold)" ls -l "$mnt/products" "$mnt/account" "$mnt/orders"
@@ -58,5 +60,6 @@ row "tar bills/ again (cached)" tar -cf "$work/bills.tar" -C "$mnt" bills
 rm -f "$work/bills.tar"
 row "rsync -a bills/" rsync -a "$mnt/bills/" "$work/copy/"
 row "rsync -a bills/ again" rsync -a "$mnt/bills/" "$work/copy/"
+ratio "tar: cold / cached" "tar bills/ (every month)" "tar bills/ again (cached)"
 printf '%-44s %10s KiB\n' "bssfs VmHWM" "$(hwm)"
 printf '%-44s %10s\n' "bytes of bills/" "$(du -sb "$work/copy" | cut -f1)"

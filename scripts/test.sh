@@ -5,7 +5,8 @@
 #   3. signing interop with Huawei's official Node.js SDK core
 #   4. the emulator against the official SDK's signer
 #   5. integration tests: real FUSE mounts against bss-emulator, on the
-#      sanitizer build, then again with the emulator injecting latency, and
+#      sanitizer build, then again with the emulator injecting latency, then
+#      faults (5xx, 429, drops, truncated and malformed answers), and
 #      a 1,000,000-record month read within bounded memory
 # Set BSSFS_SKIP_HUGE=1 to skip the 1,000,000-record month.
 set -uo pipefail
@@ -87,6 +88,10 @@ if [ -f tests/integration/run.py ]; then
   BSSFS_BUILD_DIR="$root/build" BSSFS_EMU_LATENCY=5-30 BSSFS_SKIP_HUGE=1 \
     python3 tests/integration/run.py 2>&1 | tee /tmp/bssfs-integ-lat.log
   add_counts "integration (latency)" /tmp/bssfs-integ-lat.log "${PIPESTATUS[0]}"
+  note "integration tests with the emulator injecting faults (gcc build)"
+  BSSFS_BUILD_DIR="$root/build" BSSFS_SKIP_HUGE=1 python3 tests/integration/run.py \
+    --faults "503=0.05,429=0.05,drop=0.01,truncate=0.01,malformed=0.01" 2>&1 | tee /tmp/bssfs-integ-faults.log
+  add_counts "integration (faults)" /tmp/bssfs-integ-faults.log "${PIPESTATUS[0]}"
   if [ "${BSSFS_SKIP_HUGE:-0}" != 1 ]; then
     # Memory is measured on the plain build: ASan's own memory would hide it.
     note "a 1,000,000-record month (gcc build)"

@@ -321,21 +321,30 @@ int acct_pay_order_locked(struct emu_account *a, const struct acct_ctx *x, int i
 	return 0;
 }
 
+/* The call's order_id if it names an order pending payment; otherwise
+ * answers the matching error, unlocks a->lock and returns -1. Lock held. */
+static int pending_order_locked(struct emu_account *a, const struct emu_call *c, struct emu_reply *r,
+				const char *missing_code, const char *missing_msg,
+				const char *status_code, const char *status_msg)
+{
+	int i = find_order(a, acct_param_str(c, "order_id"));
+	if (i >= 0 && a->orders[i].status == 6)
+		return i;
+	pthread_mutex_unlock(&a->lock);
+	if (i < 0)
+		acct_reply_error(r, 400, missing_code, missing_msg);
+	else
+		acct_reply_error(r, 400, status_code, status_msg);
+	return -1;
+}
+
 static void h_pay(struct emu_account *a, const struct acct_ctx *x, const struct emu_call *c, struct emu_reply *r)
 {
-	const char *id = acct_param_str(c, "order_id");
 	pthread_mutex_lock(&a->lock);
-	int i = find_order(a, id);
-	if (i < 0) {
-		pthread_mutex_unlock(&a->lock);
-		acct_reply_error(r, 400, "CBC.30000010", "Invalid order: the order does not exist.");
+	int i = pending_order_locked(a, c, r, "CBC.30000010", "Invalid order: the order does not exist.",
+				     "CBC.30000010", "Invalid order: the order is not pending payment.");
+	if (i < 0)
 		return;
-	}
-	if (a->orders[i].status != 6) {
-		pthread_mutex_unlock(&a->lock);
-		acct_reply_error(r, 400, "CBC.30000010", "Invalid order: the order is not pending payment.");
-		return;
-	}
 	pay_order(a, x, i);
 	acct_count_change(a, c->op->name);
 	pthread_mutex_unlock(&a->lock);
@@ -344,19 +353,11 @@ static void h_pay(struct emu_account *a, const struct acct_ctx *x, const struct 
 
 static void h_cancel(struct emu_account *a, const struct acct_ctx *x, const struct emu_call *c, struct emu_reply *r)
 {
-	const char *id = acct_param_str(c, "order_id");
 	pthread_mutex_lock(&a->lock);
-	int i = find_order(a, id);
-	if (i < 0) {
-		pthread_mutex_unlock(&a->lock);
-		acct_reply_error(r, 400, "CBC.0100", "Invalid parameter: the order does not exist.");
+	int i = pending_order_locked(a, c, r, "CBC.0100", "Invalid parameter: the order does not exist.",
+				     "CBC.99005010", "The order status does not allow cancellation.");
+	if (i < 0)
 		return;
-	}
-	if (a->orders[i].status != 6) {
-		pthread_mutex_unlock(&a->lock);
-		acct_reply_error(r, 400, "CBC.99005010", "The order status does not allow cancellation.");
-		return;
-	}
 	a->orders[i].status = 4;
 	acct_count_change(a, c->op->name);
 	pthread_mutex_unlock(&a->lock);

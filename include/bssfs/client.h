@@ -57,7 +57,7 @@ struct bss_client_config {
 	int connect_timeout_ms;   /* <= 0 means 10000 */
 	int request_timeout_ms;   /* one attempt; <= 0 means 30000 */
 	int deadline_ms;          /* one call with its retries; <= 0 means 60000 */
-	int max_attempts;         /* idempotent operations; <= 0 means 5 */
+	int max_attempts;         /* idempotent operations; <= 0 means 8 */
 	int backoff_base_ms;      /* first retry delay; <= 0 means 200 */
 	int backoff_max_ms;       /* <= 0 means 10000 */
 };

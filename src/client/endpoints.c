@@ -170,7 +170,7 @@ int bss_client_new(const struct bss_client_config *cfg, struct bss_client **out,
 	c->connect_timeout_ms = cfg->connect_timeout_ms > 0 ? cfg->connect_timeout_ms : 10000;
 	c->request_timeout_ms = cfg->request_timeout_ms > 0 ? cfg->request_timeout_ms : 30000;
 	c->deadline_ms = cfg->deadline_ms > 0 ? cfg->deadline_ms : 60000;
-	c->max_attempts = cfg->max_attempts > 0 ? cfg->max_attempts : 5;
+	c->max_attempts = cfg->max_attempts > 0 ? cfg->max_attempts : 8;
 	c->backoff_base_ms = cfg->backoff_base_ms > 0 ? cfg->backoff_base_ms : 200;
 	c->backoff_max_ms = cfg->backoff_max_ms > 0 ? cfg->backoff_max_ms : 10000;
 
